@@ -1,0 +1,31 @@
+package io.tickwire.app;
+
+import io.tickwire.engine.EngineNode;
+
+import java.io.PrintStream;
+
+/**
+ * What a running node prints at start: what is where.
+ */
+final class Banner
+{
+    private Banner()
+    {
+    }
+
+    static void engine(final PrintStream out, final EngineNode node)
+    {
+        final EngineNode.RecoveryResult r = node.recovery();
+        out.printf("tickwire engine%n");
+        out.printf("  journal      %s (id %016x, %d batches recovered in %d ms, next seq %d)%n",
+            node.config().journal().directory().toAbsolutePath(), node.journalId(), r.batches(), r.nanos() / 1_000_000,
+            r.nextSeq());
+        out.printf("  aeron        %s%s%n", node.aeronDirectory(), node.config().embeddedMediaDriver() ? " (embedded driver)" : "");
+        out.printf("  ingress      %s stream %d%n", node.config().ingressChannel(), node.config().ingressStreamId());
+        out.printf("  market data  %s stream %d%n", node.config().marketDataChannel(), node.config().marketDataStreamId());
+        out.printf("  instruments  %d configured%n", node.config().instruments().size());
+        out.printf("  simulator    %s%n", node.config().simulatorRate() > 0 ?
+            String.format("%.0f inputs/s, seed %d", node.config().simulatorRate(), node.config().simulatorSeed()) : "off");
+        out.flush();
+    }
+}

@@ -1,0 +1,51 @@
+package io.tickwire.app;
+
+import io.tickwire.engine.EngineNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tickwire engine}: the engine alone (with or without the simulator, or sequencing a feed file).
+ */
+@Command(
+    name = "engine",
+    mixinStandardHelpOptions = true,
+    description = "Run the engine alone: it journals every input and publishes on the Aeron bus.",
+    footer = {
+        "%nExamples:",
+        "  tickwire engine --rate 2000                     simulated market at 2000 inputs/s",
+        "  tickwire engine --rate 0                        no simulator: inputs come on the ingress stream",
+        "  tickwire engine --feed ticks.ndjson --rate 0    sequence an external tick file (docs/feed-format.md)"
+    })
+final class EngineCommand implements Callable<Integer>
+{
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+        description = "Simulator inputs per second; 0 for none. Default: ${DEFAULT-VALUE}")
+    double rate;
+
+    @Option(names = "--feed", paramLabel = "FILE", description = "An NDJSON or CSV tick file to sequence")
+    Path feed;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (feed != null && !Files.isReadable(feed))
+        {
+            throw new IllegalArgumentException("--feed " + feed + " is not a readable file");
+        }
+        try (EngineNode node = EngineNode.launch(engine.toConfig(rate).feedFile(feed)))
+        {
+            Banner.engine(System.out, node);
+            ShutdownSignal.await();
+        }
+        return 0;
+    }
+}

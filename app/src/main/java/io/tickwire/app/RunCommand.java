@@ -1,0 +1,50 @@
+package io.tickwire.app;
+
+import io.tickwire.engine.EngineNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tickwire run}: the whole system in one JVM.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run the whole system in one JVM: embedded media driver, engine with the market simulator, gateway.",
+    footer = {
+        "%nExamples:",
+        "  tickwire run                                 defaults: port 8080, 8 instruments, 1000 inputs/s",
+        "  tickwire run --port 9000 --rate 20000 --instruments 50 --seed 1",
+        "  tickwire run --journal /var/lib/tickwire/journal"
+    })
+final class RunCommand implements Callable<Integer>
+{
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
+        description = "Simulator inputs per second; 0 for none. Default: ${DEFAULT-VALUE}")
+    double rate;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+        description = "WebSocket/HTTP port of the gateway. Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+        }
+        try (EngineNode node = EngineNode.launch(engine.toConfig(rate)))
+        {
+            Banner.engine(System.out, node);
+            ShutdownSignal.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,83 @@
+package io.tickwire.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code tickwire} command line. Every subcommand has {@code --help} with examples.
+ */
+@Command(
+    name = "tickwire",
+    mixinStandardHelpOptions = true,
+    versionProvider = TickwireCli.Version.class,
+    description = "Tickwire: a low-latency market-data streaming engine.%n",
+    subcommands = {
+        RunCommand.class,
+        EngineCommand.class,
+        DumpCommand.class,
+        CommandLine.HelpCommand.class
+    },
+    footer = {
+        "%nExamples:",
+        "  tickwire run                          whole system on port 8080, simulated market",
+        "  tickwire run --rate 5000 --instruments 20 --seed 7",
+        "  tickwire engine --journal ./data/journal --feed ticks.ndjson",
+        "  tickwire dump --journal ./data/journal --from 1 --to 100 --symbol BTC-USD"
+    })
+public final class TickwireCli implements Runnable
+{
+    static
+    {
+        // Chronicle must never phone home, whatever way this JVM was started.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the CLI without exiting the JVM (tests).
+     *
+     * @return the exit code: 0 success, 1 runtime failure, 2 bad usage.
+     */
+    public static int execute(final String... args)
+    {
+        final CommandLine cli = new CommandLine(new TickwireCli());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        {
+            commandLine.getErr().println("tickwire: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            if (Boolean.getBoolean("tickwire.debug"))
+            {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /**
+     * Reports the version from the jar manifest.
+     */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String version = TickwireCli.class.getPackage().getImplementationVersion();
+            return new String[]{"tickwire " + (version != null ? version : "(development build)")};
+        }
+    }
+}

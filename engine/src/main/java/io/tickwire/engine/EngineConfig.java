@@ -1,0 +1,212 @@
+package io.tickwire.engine;
+
+import io.tickwire.engine.journal.JournalConfig;
+import io.tickwire.engine.sim.InstrumentSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Configuration of an engine node (see engine/README.md for every option with its default).
+ */
+public final class EngineConfig
+{
+    /** Default Aeron stream of engine inputs. */
+    public static final int DEFAULT_INGRESS_STREAM = 10;
+    /** Default Aeron stream of journaled batches. */
+    public static final int DEFAULT_MARKET_DATA_STREAM = 20;
+
+    private JournalConfig journal;
+    private EngineLimits limits = EngineLimits.defaults();
+    private String aeronDirectory;
+    private boolean embeddedMediaDriver = true;
+    private String ingressChannel = "aeron:ipc";
+    private int ingressStreamId = DEFAULT_INGRESS_STREAM;
+    private String marketDataChannel = "aeron:ipc";
+    private int marketDataStreamId = DEFAULT_MARKET_DATA_STREAM;
+    private final List<InstrumentSpec> instruments = new ArrayList<>();
+    private double simulatorRate;
+    private long simulatorSeed = 42;
+    private Path feedFile;
+    private Idle idle = Idle.BACKOFF;
+
+    /**
+     * How agent threads wait when they have no work.
+     */
+    public enum Idle
+    {
+        /** Spin, then yield, then park up to 1 ms: the default, fair to the other threads on small machines. */
+        BACKOFF,
+        /** Busy spin: lowest latency, needs a core per agent. */
+        SPIN,
+        /** Sleep 1 ms: least CPU. */
+        SLEEP
+    }
+
+    public JournalConfig journal()
+    {
+        return journal;
+    }
+
+    public EngineConfig journal(final JournalConfig journal)
+    {
+        this.journal = Objects.requireNonNull(journal);
+        return this;
+    }
+
+    public EngineLimits limits()
+    {
+        return limits;
+    }
+
+    public EngineConfig limits(final EngineLimits limits)
+    {
+        this.limits = Objects.requireNonNull(limits);
+        return this;
+    }
+
+    public String aeronDirectory()
+    {
+        return aeronDirectory;
+    }
+
+    /**
+     * @param dir the media driver directory; null (default) picks a unique one under /dev/shm (or the
+     *            temp dir) for an embedded driver.
+     */
+    public EngineConfig aeronDirectory(final String dir)
+    {
+        this.aeronDirectory = dir;
+        return this;
+    }
+
+    public boolean embeddedMediaDriver()
+    {
+        return embeddedMediaDriver;
+    }
+
+    /**
+     * @param embedded true (default) to launch a media driver in this JVM; false to use an external one at
+     *                 {@link #aeronDirectory()}.
+     */
+    public EngineConfig embeddedMediaDriver(final boolean embedded)
+    {
+        this.embeddedMediaDriver = embedded;
+        return this;
+    }
+
+    public String ingressChannel()
+    {
+        return ingressChannel;
+    }
+
+    public EngineConfig ingressChannel(final String channel)
+    {
+        this.ingressChannel = Objects.requireNonNull(channel);
+        return this;
+    }
+
+    public int ingressStreamId()
+    {
+        return ingressStreamId;
+    }
+
+    public EngineConfig ingressStreamId(final int streamId)
+    {
+        this.ingressStreamId = streamId;
+        return this;
+    }
+
+    public String marketDataChannel()
+    {
+        return marketDataChannel;
+    }
+
+    public EngineConfig marketDataChannel(final String channel)
+    {
+        this.marketDataChannel = Objects.requireNonNull(channel);
+        return this;
+    }
+
+    public int marketDataStreamId()
+    {
+        return marketDataStreamId;
+    }
+
+    public EngineConfig marketDataStreamId(final int streamId)
+    {
+        this.marketDataStreamId = streamId;
+        return this;
+    }
+
+    public List<InstrumentSpec> instruments()
+    {
+        return instruments;
+    }
+
+    /**
+     * Instruments the engine defines at start if the journal does not have them yet.
+     */
+    public EngineConfig instruments(final List<InstrumentSpec> specs)
+    {
+        instruments.clear();
+        instruments.addAll(specs);
+        return this;
+    }
+
+    public double simulatorRate()
+    {
+        return simulatorRate;
+    }
+
+    /**
+     * @param ratePerSecond inputs per second from the built-in simulator; 0 (default) runs no simulator.
+     */
+    public EngineConfig simulatorRate(final double ratePerSecond)
+    {
+        if (ratePerSecond < 0)
+        {
+            throw new IllegalArgumentException("rate must not be negative");
+        }
+        this.simulatorRate = ratePerSecond;
+        return this;
+    }
+
+    public long simulatorSeed()
+    {
+        return simulatorSeed;
+    }
+
+    public EngineConfig simulatorSeed(final long seed)
+    {
+        this.simulatorSeed = seed;
+        return this;
+    }
+
+    public Path feedFile()
+    {
+        return feedFile;
+    }
+
+    /**
+     * @param file an NDJSON or CSV tick file to sequence (docs/feed-format.md); null for none.
+     */
+    public EngineConfig feedFile(final Path file)
+    {
+        this.feedFile = file;
+        return this;
+    }
+
+    public Idle idle()
+    {
+        return idle;
+    }
+
+    public EngineConfig idle(final Idle idle)
+    {
+        this.idle = Objects.requireNonNull(idle);
+        return this;
+    }
+}

@@ -1,0 +1,156 @@
+package io.tickwire.engine.journal;
+
+import io.tickwire.codecs.sbe.JournalStartDecoder;
+import io.tickwire.codecs.sbe.MessageHeaderDecoder;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The Chronicle Queue journal: one excerpt per batch (see docs/architecture.md). Thread-safe to open
+ * readers from any thread; the single writer is {@link JournalWriter}, created once by the engine.
+ * <p>
+ * Chronicle must never phone home: every Tickwire JVM runs with {@code -Dchronicle.analytics.disable=true};
+ * this class also sets it before the first queue is built, for embedders who forgot.
+ */
+public final class Journal implements AutoCloseable
+{
+    static
+    {
+        if (System.getProperty("chronicle.analytics.disable") == null)
+        {
+            System.setProperty("chronicle.analytics.disable", "true");
+        }
+        if (System.getProperty("chronicle.announcer.disable") == null)
+        {
+            System.setProperty("chronicle.announcer.disable", "true");
+        }
+    }
+
+    private final JournalConfig config;
+    private final SingleChronicleQueue queue;
+
+    private Journal(final JournalConfig config, final SingleChronicleQueue queue)
+    {
+        this.config = config;
+        this.queue = queue;
+    }
+
+    /**
+     * Opens (or, unless read-only, creates) the journal at {@code config.directory()}.
+     *
+     * @throws IllegalArgumentException if a read-only journal directory does not exist or is not a
+     *                                  directory.
+     */
+    public static Journal open(final JournalConfig config)
+    {
+        final Path dir = config.directory();
+        if (config.readOnly())
+        {
+            if (!Files.isDirectory(dir))
+            {
+                throw new IllegalArgumentException("no journal at " + dir + " (not a directory)");
+            }
+        }
+        else
+        {
+            try
+            {
+                Files.createDirectories(dir);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot create journal directory " + dir, ex);
+            }
+        }
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
+            .rollCycle(config.rollCycle())
+            .syncMode(config.syncMode())
+            .readOnly(config.readOnly());
+        if (config.timeProvider() != null)
+        {
+            builder.timeProvider(config.timeProvider());
+        }
+        return new Journal(config, builder.build());
+    }
+
+    public JournalConfig config()
+    {
+        return config;
+    }
+
+    public RollCycle rollCycle()
+    {
+        return queue.rollCycle();
+    }
+
+    /**
+     * @return a new tailer at the start of the journal. Use on one thread only.
+     */
+    public ExcerptTailer createTailer()
+    {
+        return queue.createTailer();
+    }
+
+    /**
+     * @return the journal's writer. Call once, from the thread that will write.
+     */
+    public JournalWriter createWriter()
+    {
+        return new JournalWriter(queue.createAppender());
+    }
+
+    /**
+     * @return the Chronicle index of the last excerpt, or -1 when empty.
+     */
+    public long lastIndex()
+    {
+        final long last = queue.lastIndex();
+        return last < 0 ? -1 : last;
+    }
+
+    /**
+     * @return the journal identity from its {@code JournalStart} excerpt, or 0 if the journal is empty or
+     * does not start with one.
+     */
+    public long readJournalId()
+    {
+        final ExcerptTailer tailer = queue.createTailer();
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return 0;
+            }
+            final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+            final int length = JournalReader.wrap(dc, view);
+            final MessageHeaderDecoder header = new MessageHeaderDecoder();
+            if (length < MessageHeaderDecoder.ENCODED_LENGTH + JournalStartDecoder.BLOCK_LENGTH)
+            {
+                return 0;
+            }
+            header.wrap(view, 0);
+            if (header.schemaId() != JournalStartDecoder.SCHEMA_ID || header.templateId() != JournalStartDecoder.TEMPLATE_ID)
+            {
+                return 0;
+            }
+            final JournalStartDecoder start = new JournalStartDecoder();
+            start.wrapAndApplyHeader(view, 0, header);
+            return start.journalId();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        queue.close();
+    }
+}

@@ -1,0 +1,43 @@
+package io.tickwire.engine;
+
+import io.tickwire.engine.journal.JournalConfig;
+import io.tickwire.engine.sim.InstrumentSpec;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * An engine in a child JVM, for crash tests. Args: journal dir, simulator rate, simulator seed.
+ * Prints {@code READY <nextSeq>} once running; on a {@code STOP} line (or end of stdin) it stops cleanly and
+ * prints {@code HASH <stateHash> <nextSeq>}. The parent kills it with SIGKILL at random moments.
+ */
+public final class EngineChild
+{
+    private EngineChild()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final EngineConfig config = new EngineConfig()
+            .journal(JournalConfig.of(Path.of(args[0])))
+            .instruments(InstrumentSpec.defaults(4))
+            .simulatorRate(Double.parseDouble(args[1]))
+            .simulatorSeed(Long.parseLong(args[2]));
+        final EngineNode node = EngineNode.launch(config);
+        System.out.println("READY " + node.recovery().nextSeq());
+        System.out.flush();
+        final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        do
+        {
+            line = in.readLine();
+        }
+        while (line != null && !"STOP".equals(line));
+        node.close();
+        System.out.println("HASH " + node.engine().stateHash() + " " + node.engine().nextSeq());
+        System.out.flush();
+    }
+}
