@@ -331,9 +331,9 @@ public final class Engine implements OrderBookListener
         {
             return;
         }
-        final Side side = newOrder.side();
-        final OrderType type = newOrder.orderType();
-        if (side == Side.NULL_VAL || type == OrderType.NULL_VAL)
+        final Side side = side(newOrder.sideRaw());
+        final OrderType type = orderType(newOrder.orderTypeRaw());
+        if (side == null || type == null)
         {
             reject(participantId, clientOrderId, instrumentId, RejectReason.BAD_SIDE);
             return;
@@ -399,7 +399,7 @@ public final class Engine implements OrderBookListener
         final int qtyScale = addInstrument.qtyScale();
         final long tickSize = addInstrument.tickSize();
         final long lotSize = addInstrument.lotSize();
-        final InstrumentMode mode = addInstrument.mode();
+        final InstrumentMode mode = mode(addInstrument.modeRaw());
         if (instruments.containsKey(instrumentId) || bySymbol.containsKey(symbol))
         {
             reject(0, 0, instrumentId, RejectReason.INSTRUMENT_EXISTS);
@@ -407,7 +407,7 @@ public final class Engine implements OrderBookListener
         }
         if (instrumentId < 1 || instrumentId > EngineLimits.MAX_INSTRUMENT_ID || !Symbols.isValid(symbol) ||
             priceScale < 0 || priceScale > 9 || qtyScale < 0 || qtyScale > 9 || tickSize < 1 || lotSize < 1 ||
-            mode == InstrumentMode.NULL_VAL || instruments.size() >= limits.maxInstruments())
+            mode == null || instruments.size() >= limits.maxInstruments())
         {
             reject(0, 0, instrumentId, RejectReason.BAD_INSTRUMENT);
             return;
@@ -447,7 +447,7 @@ public final class Engine implements OrderBookListener
         }
         final long price = feedTrade.price();
         final long quantity = feedTrade.quantity();
-        final Side side = feedTrade.aggressorSide();
+        final Side side = side(feedTrade.aggressorSideRaw());
         if (price <= 0 || price % instrument.tickSize != 0)
         {
             reject(0, 0, instrumentId, price <= 0 ? RejectReason.BAD_PRICE : RejectReason.BAD_TICK_SIZE);
@@ -458,7 +458,7 @@ public final class Engine implements OrderBookListener
             reject(0, 0, instrumentId, RejectReason.BAD_QUANTITY);
             return;
         }
-        if (side == Side.NULL_VAL)
+        if (side == null)
         {
             reject(0, 0, instrumentId, RejectReason.BAD_SIDE);
             return;
@@ -477,7 +477,7 @@ public final class Engine implements OrderBookListener
         }
         final long price = feedBookLevel.price();
         final long quantity = feedBookLevel.quantity();
-        final Side side = feedBookLevel.side();
+        final Side side = side(feedBookLevel.sideRaw());
         if (price <= 0 || price % instrument.tickSize != 0)
         {
             reject(0, 0, instrumentId, price <= 0 ? RejectReason.BAD_PRICE : RejectReason.BAD_TICK_SIZE);
@@ -488,7 +488,7 @@ public final class Engine implements OrderBookListener
             reject(0, 0, instrumentId, RejectReason.BAD_QUANTITY);
             return;
         }
-        if (side == Side.NULL_VAL)
+        if (side == null)
         {
             reject(0, 0, instrumentId, RejectReason.BAD_SIDE);
             return;
@@ -514,6 +514,23 @@ public final class Engine implements OrderBookListener
             return null;
         }
         return instrument;
+    }
+
+    // Enum fields are read raw: a value outside the schema is a reject, never an exception.
+
+    private static Side side(final short raw)
+    {
+        return raw == 0 ? Side.BUY : raw == 1 ? Side.SELL : null;
+    }
+
+    private static OrderType orderType(final short raw)
+    {
+        return raw >= 0 && raw <= 2 ? OrderType.get(raw) : null;
+    }
+
+    private static InstrumentMode mode(final short raw)
+    {
+        return raw == 0 ? InstrumentMode.MATCHING : raw == 1 ? InstrumentMode.FEED : null;
     }
 
     // ---------------------------------------------------------------- events

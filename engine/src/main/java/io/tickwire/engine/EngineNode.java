@@ -12,6 +12,7 @@ import io.tickwire.engine.journal.JournalReader;
 import io.tickwire.engine.sim.InstrumentSpec;
 import io.tickwire.engine.sim.MarketSimulator;
 import io.tickwire.engine.sim.SimulatorAgent;
+import io.tickwire.engine.sim.SimulatorConfig;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
@@ -115,9 +116,15 @@ public final class EngineNode implements AutoCloseable
             if (config.simulatorRate() > 0)
             {
                 final Publication simIngress = client.addPublication(config.ingressChannel(), config.ingressStreamId());
+                // A restarted simulator must not reuse the ids of orders it left live before the restart:
+                // its participants are offset by the recovered sequence (orphaned orders stay in the book).
+                final int participantBase = 1 + (int)((recovery.nextSeq() * 16) % ((1 << 23) - 64));
                 simulatorAgent = new SimulatorAgent(
-                    new MarketSimulator(config.simulatorSeed(), config.instruments()), simIngress, clock,
-                    config.simulatorRate());
+                    new MarketSimulator(new SimulatorConfig()
+                        .seed(config.simulatorSeed())
+                        .instruments(config.instruments())
+                        .firstParticipantId(participantBase)),
+                    simIngress, clock, config.simulatorRate());
                 simulatorRunner = new AgentRunner(AeronSupport.idleStrategy(EngineConfig.Idle.BACKOFF),
                     Throwable::printStackTrace, null, simulatorAgent);
             }

@@ -101,7 +101,7 @@ class EngineTest
             new Ticker(6, 4, 1, 100, 3, NULL, 0, NULL, 0, 0));
         assertThat(apply(newOrder(2, 9, 1, SELL, OrderType.MARKET, 0, 5))).containsExactly(
             new Header(7, 3),
-            new Accepted(2, 9, 1, SELL, OrderType.MARKET, 0, 5),
+            new Accepted(2, 9, 1, SELL, OrderType.MARKET, NULL, 5),
             new Trade(7, 0, 1, 100, 3, SELL),
             new Filled(2, 9, 7, 100, 3, 2, false),
             new Filled(1, 1, 7, 100, 3, 0, true),
