@@ -1,0 +1,1011 @@
+package io.tickwire.gateway;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.tickwire.codecs.BookChecksum;
+import io.tickwire.codecs.MarketDataDecoder;
+import io.tickwire.codecs.MarketDataListener;
+import io.tickwire.codecs.json.Channel;
+import io.tickwire.codecs.json.ClientRequest;
+import io.tickwire.codecs.json.ClientRequestParser;
+import io.tickwire.codecs.json.ErrorCode;
+import io.tickwire.codecs.json.JsonWriter;
+import io.tickwire.codecs.json.MarketDataJson;
+import io.tickwire.codecs.json.ResumeResult;
+import io.tickwire.codecs.sbe.BatchHeaderDecoder;
+import io.tickwire.codecs.sbe.BookLevelDecoder;
+import io.tickwire.codecs.sbe.InstrumentDefinitionDecoder;
+import io.tickwire.codecs.sbe.MessageHeaderDecoder;
+import io.tickwire.codecs.sbe.TickerDecoder;
+import io.tickwire.codecs.sbe.TradeDecoder;
+import io.tickwire.engine.journal.Journal;
+import io.tickwire.engine.journal.JournalReader;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's single writer: applies journaled batches from the bus (or the journal) to its market view,
+ * fans each change out to subscribed sessions, serves client requests, and keeps every session within its
+ * outbound bounds by conflating book and ticker streams. Jetty threads only enqueue into it.
+ */
+public final class GatewayAgent implements Agent, MarketDataListener, FragmentHandler
+{
+    private static final int COMMANDS_PER_CYCLE = 256;
+    private static final int FRAGMENTS_PER_CYCLE = 64;
+    private static final long SERVICE_INTERVAL_NANOS = 1_000_000;
+    private static final int BATCH_SCAN_BYTES = MessageHeaderDecoder.ENCODED_LENGTH + BatchHeaderDecoder.BLOCK_LENGTH;
+
+    private record Open(WsEndpoint endpoint)
+    {
+    }
+
+    private record Text(WsEndpoint endpoint, String text)
+    {
+    }
+
+    private record Closed(WsEndpoint endpoint)
+    {
+    }
+
+    private final GatewayConfig config;
+    private final GatewayCounters counters;
+    private final Subscription bus;
+    private final Journal journal;
+    private final NanoClock clock;
+    private final ManyToOneConcurrentArrayQueue<Object> commands;
+    private final FragmentAssembler assembler = new FragmentAssembler(this);
+    private final MarketDataDecoder decoder = new MarketDataDecoder();
+    private final Int2ObjectHashMap<GwInstrument> instruments = new Int2ObjectHashMap<>();
+    private final Map<String, GwInstrument> bySymbol = new HashMap<>();
+    private final List<GwInstrument> instrumentList = new ArrayList<>();
+    private final Map<WsEndpoint, ClientSession> sessions = new IdentityHashMap<>();
+    private final List<ClientSession> sessionList = new ArrayList<>();
+    private final List<GwInstrument> touched = new ArrayList<>();
+    private final List<ClientSession> toFlush = new ArrayList<>();
+    private final ClientRequestParser parser;
+    private final ClientRequest request;
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
+    private final JsonWriter writer = new JsonWriter();
+    private final MarketDataJson json = new MarketDataJson(writer);
+    private final BookChecksum checksum = new BookChecksum();
+    private final DeltaEncoder deltaEncoder = new DeltaEncoder();
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final BatchHeaderDecoder batchHeader = new BatchHeaderDecoder();
+    private JournalReader journalReader;
+    private final JournalReader.ExcerptHandler journalHandler = this::onJournalBatch;
+
+    private long lastAppliedSeq;
+    private long nextSessionId = 1;
+    private long lastServiceNanos;
+    private volatile boolean caughtUp;
+
+    public GatewayAgent(
+        final GatewayConfig config,
+        final GatewayCounters counters,
+        final Subscription bus,
+        final Journal journal,
+        final NanoClock clock)
+    {
+        this.config = config;
+        this.counters = counters;
+        this.bus = bus;
+        this.journal = journal;
+        this.clock = clock;
+        this.commands = new ManyToOneConcurrentArrayQueue<>(config.commandQueueCapacity);
+        this.parser = new ClientRequestParser(config.maxInboundMessageBytes, ClientRequestParser.DEFAULT_MAX_SYMBOLS);
+        this.request = new ClientRequest(ClientRequestParser.DEFAULT_MAX_SYMBOLS);
+        writer.wrap(scratch, 0);
+    }
+
+    // ------------------------------------------------------------------ Jetty threads: enqueue only
+
+    boolean enqueueOpen(final WsEndpoint endpoint)
+    {
+        return commands.offer(new Open(endpoint));
+    }
+
+    boolean enqueueText(final WsEndpoint endpoint, final String text)
+    {
+        return commands.offer(new Text(endpoint, text));
+    }
+
+    void enqueueClosed(final WsEndpoint endpoint)
+    {
+        while (!commands.offer(new Closed(endpoint)))
+        {
+            Thread.onSpinWait(); // a close must not be lost; the agent drains the queue continuously
+        }
+    }
+
+    /**
+     * @return true once the start-up catch-up from the journal is done (health).
+     */
+    public boolean caughtUp()
+    {
+        return caughtUp;
+    }
+
+    // ------------------------------------------------------------------ agent
+
+    @Override
+    public void onStart()
+    {
+        if (journal != null)
+        {
+            journalReader = new JournalReader(journal);
+            while (journalReader.poll(journalHandler))
+            {
+                // start from the full journaled state
+            }
+        }
+        caughtUp = true;
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = 0;
+        for (int i = 0; i < COMMANDS_PER_CYCLE; i++)
+        {
+            final Object command = commands.poll();
+            if (command == null)
+            {
+                break;
+            }
+            onCommand(command);
+            work++;
+        }
+        work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+        final long now = clock.nanoTime();
+        if (now - lastServiceNanos >= SERVICE_INTERVAL_NANOS)
+        {
+            lastServiceNanos = now;
+            work += serviceSessions(now);
+        }
+        return work;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "tickwire-gateway";
+    }
+
+    @Override
+    public void onClose()
+    {
+        for (final ClientSession session : sessionList)
+        {
+            session.close(CloseCodes.GOING_AWAY, "gateway shutting down");
+        }
+        if (journalReader != null)
+        {
+            journalReader.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ bus and journal
+
+    @Override
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header h)
+    {
+        if (length < BATCH_SCAN_BYTES)
+        {
+            return;
+        }
+        header.wrap(buffer, offset);
+        if (header.templateId() != BatchHeaderDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+        batchHeader.wrapAndApplyHeader(buffer, offset, header);
+        final long firstSeq = batchHeader.firstSeq();
+        final int eventCount = batchHeader.eventCount();
+        if (eventCount == 0 || firstSeq + eventCount - 1 <= lastAppliedSeq)
+        {
+            return; // nothing for clients, or already applied from the journal
+        }
+        if (firstSeq > lastAppliedSeq + 1)
+        {
+            counters.busGaps.incrementAndGet();
+            fillFromJournal(firstSeq - 1);
+            if (firstSeq > lastAppliedSeq + 1)
+            {
+                resetStreamsAfterGap();
+            }
+        }
+        apply(buffer, offset, length);
+    }
+
+    private void onJournalBatch(final DirectBuffer buffer, final int length, final long index)
+    {
+        if (length < BATCH_SCAN_BYTES)
+        {
+            return;
+        }
+        header.wrap(buffer, 0);
+        if (header.templateId() != BatchHeaderDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+        batchHeader.wrapAndApplyHeader(buffer, 0, header);
+        final long firstSeq = batchHeader.firstSeq();
+        final int eventCount = batchHeader.eventCount();
+        if (eventCount == 0 || firstSeq + eventCount - 1 <= lastAppliedSeq)
+        {
+            return;
+        }
+        if (caughtUp)
+        {
+            counters.gapEventsFilledFromJournal.addAndGet(eventCount);
+        }
+        apply(buffer, 0, length);
+    }
+
+    private void fillFromJournal(final long targetSeq)
+    {
+        if (journalReader == null)
+        {
+            return;
+        }
+        while (lastAppliedSeq < targetSeq && journalReader.poll(journalHandler))
+        {
+            // read forward until the gap is closed
+        }
+    }
+
+    /**
+     * A gap no journal can fill: the view may be wrong for what the gap changed, so every book and ticker
+     * subscriber gets a fresh snapshot (book) or the current ticker, as of the next batch.
+     */
+    private void resetStreamsAfterGap()
+    {
+        for (final ClientSession session : sessionList)
+        {
+            for (final StreamSub sub : session.subs)
+            {
+                if (sub.channel == Channel.BOOK)
+                {
+                    sub.clientView.bids = 0;
+                    sub.clientView.asks = 0;
+                    markDirty(sub);
+                }
+                else if (sub.channel == Channel.TICKER)
+                {
+                    markDirty(sub);
+                }
+            }
+        }
+    }
+
+    private void apply(final DirectBuffer buffer, final int offset, final int length)
+    {
+        decoder.decode(buffer, offset, length, this);
+    }
+
+    @Override
+    public void onBatchStart(final long firstSeq, final int eventCount, final long engineTime, final long intendedTime)
+    {
+        touched.clear();
+    }
+
+    @Override
+    public void onInstrument(final InstrumentDefinitionDecoder d)
+    {
+        if (instruments.containsKey(d.instrumentId()))
+        {
+            return;
+        }
+        final GwInstrument instrument = new GwInstrument(d.instrumentId(), d.symbol().trim(), d.priceScale(),
+            d.qtyScale(), d.tickSize(), d.lotSize(), d.mode(), 1 << 16);
+        instruments.put(instrument.instrumentId, instrument);
+        bySymbol.put(instrument.symbol, instrument);
+        instrumentList.add(instrument);
+    }
+
+    @Override
+    public void onTrade(final TradeDecoder t)
+    {
+        final GwInstrument instrument = instruments.get(t.instrumentId());
+        if (instrument == null)
+        {
+            return;
+        }
+        touch(instrument);
+        instrument.batchTrades.add(t.seq(), t.prev(), t.price(), t.quantity(), t.aggressorSide());
+        instrument.lastTradeSeq = t.seq();
+    }
+
+    @Override
+    public void onBookLevel(final BookLevelDecoder b)
+    {
+        final GwInstrument instrument = instruments.get(b.instrumentId());
+        if (instrument == null)
+        {
+            return;
+        }
+        touch(instrument);
+        instrument.book.setLevel(b.side(), b.price(), b.quantity());
+        instrument.lastBookSeq = b.seq();
+        instrument.bookChangedInBatch = true;
+    }
+
+    @Override
+    public void onTicker(final TickerDecoder t)
+    {
+        final GwInstrument instrument = instruments.get(t.instrumentId());
+        if (instrument == null)
+        {
+            return;
+        }
+        touch(instrument);
+        instrument.bid = t.bidPrice();
+        instrument.bidQty = t.bidQty();
+        instrument.ask = t.askPrice();
+        instrument.askQty = t.askQty();
+        instrument.last = t.lastPrice();
+        instrument.lastQty = t.lastQty();
+        instrument.volume = t.volume();
+        instrument.tickerPrev = t.prev();
+        instrument.lastTickerSeq = t.seq();
+        instrument.tickerInBatch = true;
+    }
+
+    private void touch(final GwInstrument instrument)
+    {
+        if (!touched.contains(instrument))
+        {
+            touched.add(instrument);
+        }
+    }
+
+    @Override
+    public void onBatchEnd(final long firstSeq, final int eventCount)
+    {
+        lastAppliedSeq = firstSeq + eventCount - 1;
+        counters.lastSeq.lazySet(lastAppliedSeq);
+        counters.batchesApplied.lazySet(counters.batchesApplied.get() + 1);
+        final long now = clock.nanoTime();
+        for (int i = 0; i < touched.size(); i++)
+        {
+            dispatch(touched.get(i), now);
+        }
+        flushSessions();
+    }
+
+    // ------------------------------------------------------------------ fan-out
+
+    private void dispatch(final GwInstrument instrument, final long now)
+    {
+        final GwInstrument.TradeList trades = instrument.batchTrades;
+        for (int t = 0; t < trades.size; t++)
+        {
+            ByteBuffer shared = null;
+            final List<StreamSub> subs = instrument.tradeSubs;
+            for (int i = 0; i < subs.size(); i++)
+            {
+                final StreamSub sub = subs.get(i);
+                final ClientSession session = sub.session;
+                if (session.closing)
+                {
+                    continue;
+                }
+                if (session.bytesInFlight() > config.closeAboveBytes || session.ringFull())
+                {
+                    slowConsumer(session);
+                    continue;
+                }
+                final ByteBuffer payload;
+                if (sub.lastSentSeq == trades.prev[t])
+                {
+                    if (shared == null)
+                    {
+                        shared = encodeTrade(instrument, trades, t, trades.prev[t]);
+                    }
+                    payload = shared.duplicate();
+                }
+                else
+                {
+                    payload = encodeTrade(instrument, trades, t, sub.lastSentSeq);
+                }
+                send(session, payload, now);
+                sub.lastSentSeq = trades.seq[t];
+            }
+        }
+        trades.size = 0;
+
+        if (instrument.bookChangedInBatch)
+        {
+            instrument.bookChangedInBatch = false;
+            for (int v = 0; v < instrument.depthViews.size(); v++)
+            {
+                dispatchBook(instrument, instrument.depthViews.get(v), now);
+            }
+        }
+
+        if (instrument.tickerInBatch)
+        {
+            instrument.tickerInBatch = false;
+            ByteBuffer shared = null;
+            final long seq = instrument.lastTickerSeq;
+            final List<StreamSub> subs = instrument.tickerSubs;
+            for (int i = 0; i < subs.size(); i++)
+            {
+                final StreamSub sub = subs.get(i);
+                if (sub.session.closing || sub.dirty)
+                {
+                    continue;
+                }
+                if (mustConflate(sub, now))
+                {
+                    markDirty(sub);
+                    continue;
+                }
+                final ByteBuffer payload;
+                if (sub.lastSentSeq == instrument.tickerPrev)
+                {
+                    if (shared == null)
+                    {
+                        shared = encodeTicker(instrument, instrument.tickerPrev);
+                    }
+                    payload = shared.duplicate();
+                }
+                else
+                {
+                    payload = encodeTicker(instrument, sub.lastSentSeq);
+                }
+                send(sub.session, payload, now);
+                sub.lastSentSeq = seq;
+                sub.lastSendNanos = now;
+            }
+        }
+    }
+
+    private void dispatchBook(final GwInstrument instrument, final DepthView view, final long now)
+    {
+        view.refresh();
+        if (view.next.sameAs(view.published))
+        {
+            return; // the change was outside this depth's window
+        }
+        final long seq = instrument.lastBookSeq;
+        final long sharedPrev = view.lastPublishedSeq;
+        ByteBuffer shared = null;
+        for (int i = 0; i < view.subs.size(); i++)
+        {
+            final StreamSub sub = view.subs.get(i);
+            if (sub.session.closing || sub.dirty)
+            {
+                continue;
+            }
+            if (mustConflate(sub, now))
+            {
+                sub.clientView.copyFrom(view.published);
+                markDirty(sub);
+                continue;
+            }
+            final ByteBuffer payload;
+            if (sub.lastSentSeq == sharedPrev)
+            {
+                if (shared == null)
+                {
+                    shared = encodeBook(instrument, view.published, view.next, seq, sharedPrev, false, false);
+                }
+                payload = shared.duplicate();
+            }
+            else
+            {
+                payload = encodeBook(instrument, view.published, view.next, seq, sub.lastSentSeq, false, false);
+            }
+            send(sub.session, payload, now);
+            sub.lastSentSeq = seq;
+            sub.lastSendNanos = now;
+        }
+        view.commit();
+        view.lastPublishedSeq = seq;
+    }
+
+    private boolean mustConflate(final StreamSub sub, final long now)
+    {
+        return sub.session.bytesInFlight() > config.conflateAboveBytes || sub.session.ringFull() ||
+            (sub.minIntervalNanos > 0 && now - sub.lastSendNanos < sub.minIntervalNanos);
+    }
+
+    private void markDirty(final StreamSub sub)
+    {
+        if (!sub.dirty)
+        {
+            sub.dirty = true;
+            sub.session.dirtySubs++;
+        }
+    }
+
+    /**
+     * Sends each dirty stream of a session that has room again one conflated catch-up message.
+     */
+    private void flushDirty(final ClientSession session, final long now)
+    {
+        for (int i = 0; i < session.subs.size() && session.dirtySubs > 0; i++)
+        {
+            final StreamSub sub = session.subs.get(i);
+            if (!sub.dirty || (sub.minIntervalNanos > 0 && now - sub.lastSendNanos < sub.minIntervalNanos))
+            {
+                continue;
+            }
+            if (session.bytesInFlight() > config.conflateAboveBytes || session.ringFull())
+            {
+                return;
+            }
+            sub.dirty = false;
+            session.dirtySubs--;
+            final GwInstrument instrument = sub.instrument;
+            if (sub.channel == Channel.BOOK)
+            {
+                final DepthView view = sub.view;
+                final boolean reset = sub.clientView.bids == 0 && sub.clientView.asks == 0 && counters.busGaps.get() > 0;
+                if (!reset && sub.clientView.sameAs(view.published))
+                {
+                    continue;
+                }
+                send(session, encodeBook(instrument, sub.clientView, view.published, view.lastPublishedSeq,
+                    sub.lastSentSeq, reset, true), now);
+                sub.lastSentSeq = view.lastPublishedSeq;
+            }
+            else if (sub.channel == Channel.TICKER)
+            {
+                if (instrument.lastTickerSeq == sub.lastSentSeq)
+                {
+                    continue;
+                }
+                send(session, encodeTicker(instrument, sub.lastSentSeq), now);
+                sub.lastSentSeq = instrument.lastTickerSeq;
+            }
+            sub.lastSendNanos = now;
+            session.conflated++;
+            counters.conflatedMessages.incrementAndGet();
+        }
+    }
+
+    private void send(final ClientSession session, final ByteBuffer payload, final long now)
+    {
+        final int length = payload.remaining();
+        session.send(payload, now);
+        counters.messagesSent.lazySet(counters.messagesSent.get() + 1);
+        counters.bytesSent.lazySet(counters.bytesSent.get() + length);
+        if (!session.needsFlush)
+        {
+            session.needsFlush = true;
+            toFlush.add(session);
+        }
+    }
+
+    private void flushSessions()
+    {
+        for (int i = 0; i < toFlush.size(); i++)
+        {
+            final ClientSession session = toFlush.get(i);
+            session.needsFlush = false;
+            session.flush();
+            if (session.bytesInFlight() > counters.maxSessionBytesInFlight.get())
+            {
+                counters.maxSessionBytesInFlight.lazySet(session.bytesInFlight());
+            }
+        }
+        toFlush.clear();
+    }
+
+    private void slowConsumer(final ClientSession session)
+    {
+        long resumeFrom = Long.MAX_VALUE;
+        for (final StreamSub sub : session.subs)
+        {
+            if (sub.channel == Channel.TRADES)
+            {
+                resumeFrom = Math.min(resumeFrom, sub.lastSentSeq);
+            }
+        }
+        counters.slowConsumerCloses.incrementAndGet();
+        session.close(CloseCodes.SLOW_CONSUMER, "slow consumer; resume trades from " + resumeFrom);
+    }
+
+    private int serviceSessions(final long now)
+    {
+        int work = 0;
+        final long heartbeatNanos = config.heartbeatInterval.toNanos();
+        final long idleNanos = config.idleTimeout.toNanos();
+        for (int i = 0; i < sessionList.size(); i++)
+        {
+            final ClientSession session = sessionList.get(i);
+            if (session.closing)
+            {
+                continue;
+            }
+            if (session.dirtySubs > 0)
+            {
+                flushDirty(session, now);
+                work++;
+            }
+            if (now - session.lastOutboundNanos >= heartbeatNanos)
+            {
+                writer.wrap(scratch, 0);
+                send(session, copy(json.heartbeat(lastAppliedSeq)), now);
+                work++;
+            }
+            if (idleNanos > 0 && now - session.lastInboundNanos >= idleNanos)
+            {
+                session.close(CloseCodes.GOING_AWAY, "idle for " + config.idleTimeout.toSeconds() + " s");
+            }
+        }
+        flushSessions();
+        return work;
+    }
+
+    // ------------------------------------------------------------------ encoding
+
+    private ByteBuffer copy(final int length)
+    {
+        final byte[] bytes = Arrays.copyOf(scratch.byteArray(), length);
+        return ByteBuffer.wrap(bytes);
+    }
+
+    private ByteBuffer encodeTrade(final GwInstrument instrument, final GwInstrument.TradeList trades, final int t, final long prev)
+    {
+        writer.wrap(scratch, 0);
+        return copy(json.trade(instrument.symbol, trades.seq[t], prev, trades.price[t], instrument.priceScale,
+            trades.qty[t], instrument.qtyScale, trades.side[t], clock.nanoTime()));
+    }
+
+    private ByteBuffer encodeTicker(final GwInstrument instrument, final long prev)
+    {
+        writer.wrap(scratch, 0);
+        return copy(json.ticker(instrument.symbol, instrument.lastTickerSeq, prev, instrument.priceScale,
+            instrument.qtyScale, instrument.bid, instrument.bidQty, instrument.ask, instrument.askQty, instrument.last,
+            instrument.lastQty, instrument.volume, clock.nanoTime()));
+    }
+
+    private ByteBuffer encodeBook(
+        final GwInstrument instrument,
+        final DepthView.Levels from,
+        final DepthView.Levels to,
+        final long seq,
+        final long prev,
+        final boolean snapshot,
+        final boolean conflated)
+    {
+        writer.wrap(scratch, 0);
+        json.beginBook(instrument.symbol, seq, prev, snapshot, instrument.priceScale, instrument.qtyScale);
+        if (snapshot)
+        {
+            for (int i = 0; i < to.bids; i++)
+            {
+                json.level(to.bidPx[i], to.bidQty[i]);
+            }
+            json.endSide();
+            for (int i = 0; i < to.asks; i++)
+            {
+                json.level(to.askPx[i], to.askQty[i]);
+            }
+            json.endSide();
+        }
+        else
+        {
+            DepthView.delta(from, to, deltaEncoder);
+        }
+        return copy(json.endBook(to.checksum(checksum, instrument.priceScale, instrument.qtyScale), conflated));
+    }
+
+    private final class DeltaEncoder implements DepthView.DeltaSink
+    {
+        @Override
+        public void level(final long price, final long qty)
+        {
+            json.level(price, qty);
+        }
+
+        @Override
+        public void endSide()
+        {
+            json.endSide();
+        }
+    }
+
+    // ------------------------------------------------------------------ sessions and requests
+
+    private void onCommand(final Object command)
+    {
+        if (command instanceof Text text)
+        {
+            final ClientSession session = sessions.get(text.endpoint());
+            if (session != null && !session.closing)
+            {
+                onRequest(session, text.text());
+            }
+        }
+        else if (command instanceof Open open)
+        {
+            if (sessions.size() >= config.maxSessions)
+            {
+                counters.sessionsRefused.incrementAndGet();
+                open.endpoint().core().close(CloseCodes.TRY_AGAIN_LATER, "gateway at its session limit",
+                    org.eclipse.jetty.util.Callback.NOOP);
+                return;
+            }
+            final ClientSession session =
+                new ClientSession(nextSessionId++, open.endpoint(), config.maxFramesInFlight, clock.nanoTime());
+            sessions.put(open.endpoint(), session);
+            sessionList.add(session);
+            counters.sessionsOpened.incrementAndGet();
+            counters.activeSessions.lazySet(sessionList.size());
+        }
+        else if (command instanceof Closed closed)
+        {
+            final ClientSession session = sessions.remove(closed.endpoint());
+            if (session != null)
+            {
+                for (final StreamSub sub : session.subs)
+                {
+                    detach(sub);
+                }
+                session.subs.clear();
+                sessionList.remove(session);
+                counters.sessionsClosed.incrementAndGet();
+                counters.activeSessions.lazySet(sessionList.size());
+            }
+        }
+    }
+
+    private void onRequest(final ClientSession session, final String text)
+    {
+        final long now = clock.nanoTime();
+        session.lastInboundNanos = now;
+        counters.requests.incrementAndGet();
+        if (now - session.rateWindowStart >= 1_000_000_000L)
+        {
+            session.rateWindowStart = now;
+            session.rateWindowCount = 0;
+        }
+        session.rateWindowCount++;
+        if (session.rateWindowCount > 4 * config.maxInboundPerSecond)
+        {
+            session.close(CloseCodes.INBOUND_FLOOD, "more than " + 4 * config.maxInboundPerSecond + " messages/s");
+            return;
+        }
+        parser.parse(text, request);
+        if (session.rateWindowCount > config.maxInboundPerSecond)
+        {
+            error(session, ErrorCode.RATE_LIMITED, "over " + config.maxInboundPerSecond + " requests/s", now);
+            return;
+        }
+        if (!request.isValid())
+        {
+            error(session, request.errorCode(), request.errorMessage(), now);
+            return;
+        }
+        switch (request.op())
+        {
+            case SUBSCRIBE -> subscribe(session, now);
+            case UNSUBSCRIBE -> unsubscribe(session, now);
+            case RESYNC -> resync(session, now);
+            case PING ->
+            {
+                writer.wrap(scratch, 0);
+                send(session, copy(json.pong(request.idBuffer(), 0, request.idLength(), lastAppliedSeq)), now);
+            }
+            case INSTRUMENTS ->
+            {
+                writer.wrap(scratch, 0);
+                json.beginInstruments(request.idBuffer(), 0, request.idLength());
+                for (final GwInstrument instrument : instrumentList)
+                {
+                    json.instrument(instrument.symbol, instrument.priceScale, instrument.qtyScale, instrument.tickSize,
+                        instrument.lotSize, instrument.mode);
+                }
+                send(session, copy(json.endInstruments()), now);
+            }
+            default -> error(session, ErrorCode.UNKNOWN_OP, "op '" + request.op().wireName() +
+                "' is not enabled on this gateway", now);
+        }
+        flushSessions();
+    }
+
+    private void error(final ClientSession session, final ErrorCode code, final String message, final long now)
+    {
+        counters.requestErrors.incrementAndGet();
+        writer.wrap(scratch, 0);
+        send(session, copy(json.error(request.idBuffer(), 0, request.hasId() ? request.idLength() : 0, code, message)), now);
+        flushSessions();
+    }
+
+    private GwInstrument[] resolveSymbols(final ClientSession session, final long now)
+    {
+        final GwInstrument[] resolved = new GwInstrument[request.symbolCount()];
+        for (int i = 0; i < resolved.length; i++)
+        {
+            final GwInstrument instrument = bySymbol.get(request.symbol(i));
+            if (instrument == null)
+            {
+                error(session, ErrorCode.UNKNOWN_SYMBOL, "unknown symbol '" + request.symbol(i) + "'", now);
+                return null;
+            }
+            resolved[i] = instrument;
+        }
+        return resolved;
+    }
+
+    private void subscribe(final ClientSession session, final long now)
+    {
+        final Channel channel = request.channel();
+        final int depth = request.depth() > 0 ? request.depth() : config.defaultDepth;
+        if (channel == Channel.BOOK && depth > config.maxDepth)
+        {
+            error(session, ErrorCode.BAD_REQUEST, "depth must be 1.." + config.maxDepth, now);
+            return;
+        }
+        if (channel == Channel.TRADES && request.maxHzMilli() > 0)
+        {
+            error(session, ErrorCode.BAD_REQUEST, "maxHz applies to book and ticker; trades are never conflated", now);
+            return;
+        }
+        final GwInstrument[] resolved = resolveSymbols(session, now);
+        if (resolved == null)
+        {
+            return;
+        }
+        int added = 0;
+        for (final GwInstrument instrument : resolved)
+        {
+            if (find(session, channel, instrument) == null)
+            {
+                added++;
+            }
+        }
+        if (session.subs.size() + added > config.maxSubscriptionsPerSession)
+        {
+            error(session, ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                "limit is " + config.maxSubscriptionsPerSession + " streams per connection", now);
+            return;
+        }
+        final long seq = lastAppliedSeq;
+        final long minInterval = request.maxHzMilli() > 0 ? 1_000_000_000_000L / request.maxHzMilli() : 0;
+        writer.wrap(scratch, 0);
+        send(session, copy(json.subscribed(request.idBuffer(), 0, request.idLength(), channel, request.symbols(),
+            request.symbolCount(), seq, request.hasFrom() ? ResumeResult.NOT_RECOVERED : ResumeResult.NONE,
+            channel == Channel.BOOK ? depth : 0, request.maxHzMilli())), now);
+        for (final GwInstrument instrument : resolved)
+        {
+            final StreamSub existing = find(session, channel, instrument);
+            if (existing != null)
+            {
+                detach(existing);
+                session.subs.remove(existing);
+            }
+            final DepthView view = channel == Channel.BOOK ? instrument.depthView(depth) : null;
+            final StreamSub sub = new StreamSub(session, channel, instrument, view);
+            sub.lastSentSeq = seq;
+            sub.minIntervalNanos = minInterval;
+            session.subs.add(sub);
+            switch (channel)
+            {
+                case TRADES -> instrument.tradeSubs.add(sub);
+                case TICKER -> instrument.tickerSubs.add(sub);
+                case BOOK -> view.subs.add(sub);
+            }
+            sendSnapshot(sub, seq, seq, now);
+        }
+    }
+
+    private void sendSnapshot(final StreamSub sub, final long seq, final long prev, final long now)
+    {
+        final GwInstrument instrument = sub.instrument;
+        if (sub.channel == Channel.BOOK)
+        {
+            send(sub.session, encodeBook(instrument, sub.view.published, sub.view.published, seq, prev, true, false), now);
+        }
+        else if (sub.channel == Channel.TICKER)
+        {
+            writer.wrap(scratch, 0);
+            send(sub.session, copy(json.ticker(instrument.symbol, seq, prev, instrument.priceScale, instrument.qtyScale,
+                instrument.bid, instrument.bidQty, instrument.ask, instrument.askQty, instrument.last, instrument.lastQty,
+                instrument.volume, clock.nanoTime())), now);
+        }
+        sub.lastSentSeq = seq;
+        sub.lastSendNanos = now;
+        if (sub.dirty)
+        {
+            sub.dirty = false;
+            sub.session.dirtySubs--;
+        }
+    }
+
+    private void resync(final ClientSession session, final long now)
+    {
+        final GwInstrument[] resolved = resolveSymbols(session, now);
+        if (resolved == null)
+        {
+            return;
+        }
+        for (final GwInstrument instrument : resolved)
+        {
+            if (find(session, request.channel(), instrument) == null)
+            {
+                error(session, ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + request.channel().wireName() + " " +
+                    instrument.symbol, now);
+                return;
+            }
+        }
+        for (final GwInstrument instrument : resolved)
+        {
+            final StreamSub sub = find(session, request.channel(), instrument);
+            sendSnapshot(sub, lastAppliedSeq, sub.lastSentSeq, now);
+        }
+    }
+
+    private void unsubscribe(final ClientSession session, final long now)
+    {
+        final GwInstrument[] resolved = resolveSymbols(session, now);
+        if (resolved == null)
+        {
+            return;
+        }
+        for (final GwInstrument instrument : resolved)
+        {
+            final StreamSub sub = find(session, request.channel(), instrument);
+            if (sub != null)
+            {
+                detach(sub);
+                session.subs.remove(sub);
+            }
+        }
+        writer.wrap(scratch, 0);
+        send(session, copy(json.unsubscribed(request.idBuffer(), 0, request.idLength(), request.channel(),
+            request.symbols(), request.symbolCount())), now);
+    }
+
+    private static StreamSub find(final ClientSession session, final Channel channel, final GwInstrument instrument)
+    {
+        for (final StreamSub sub : session.subs)
+        {
+            if (sub.channel == channel && sub.instrument == instrument)
+            {
+                return sub;
+            }
+        }
+        return null;
+    }
+
+    private static void detach(final StreamSub sub)
+    {
+        if (sub.dirty)
+        {
+            sub.dirty = false;
+            sub.session.dirtySubs--;
+        }
+        switch (sub.channel)
+        {
+            case TRADES -> sub.instrument.tradeSubs.remove(sub);
+            case TICKER -> sub.instrument.tickerSubs.remove(sub);
+            case BOOK ->
+            {
+                sub.view.subs.remove(sub);
+                if (sub.view.subs.isEmpty())
+                {
+                    sub.instrument.depthViews.remove(sub.view);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.tickwire.gateway;
+
+import io.tickwire.engine.EngineConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Gateway configuration. Every bound has a stated policy at the bound (docs/protocol.md, docs/operations.md).
+ */
+public final class GatewayConfig
+{
+    /** HTTP/WebSocket port; 0 picks a free one. */
+    public int port = 8080;
+    /** Host to bind; null for all interfaces. */
+    public String host;
+    /** Aeron directory of the media driver carrying the bus. */
+    public String aeronDirectory;
+    /** Market-data bus channel and stream. */
+    public String busChannel = "aeron:ipc";
+    public int busStreamId = EngineConfig.DEFAULT_MARKET_DATA_STREAM;
+    /**
+     * The journal, when this gateway runs where it is: used to start from the full state and to fill any gap
+     * seen on the bus. Null: start empty and reset streams with snapshots on a bus gap.
+     */
+    public Path journalDirectory;
+    /** Sessions per gateway; beyond it the upgrade is refused with HTTP 503. */
+    public int maxSessions = 10_000;
+    /** Stream subscriptions per session; beyond it subscribe answers TOO_MANY_SUBSCRIPTIONS. */
+    public int maxSubscriptionsPerSession = 1_000;
+    /** Largest inbound text message; larger closes with 1009. */
+    public int maxInboundMessageBytes = 16 * 1024;
+    /** Inbound messages per second per session; beyond it requests get RATE_LIMITED, and at 4x the session is closed (4029). */
+    public int maxInboundPerSecond = 50;
+    /** Default and maximum book depth. */
+    public int defaultDepth = 10;
+    public int maxDepth = 100;
+    /** Heartbeat after this long without traffic to a session. */
+    public Duration heartbeatInterval = Duration.ofSeconds(1);
+    /** A session that sends nothing for this long is closed (1001); 0 for never. */
+    public Duration idleTimeout = Duration.ofMinutes(5);
+    /** Bytes in flight to a session above which book and ticker updates conflate. */
+    public int conflateAboveBytes = 64 * 1024;
+    /** Bytes in flight to a session above which a non-conflatable message (trade) closes it (4008). */
+    public int closeAboveBytes = 1024 * 1024;
+    /** Frames in flight to a session: a second bound with the same policy as closeAboveBytes. */
+    public int maxFramesInFlight = 4096;
+    /** Inbound commands queued from Jetty threads to the gateway agent; when full, new sessions get 1013. */
+    public int commandQueueCapacity = 65_536;
+    /** Idle strategy of the gateway agent. */
+    public EngineConfig.Idle idle = EngineConfig.Idle.BACKOFF;
+    /** Directory of static files served at /, or null for the built-in page. */
+    public Path staticDirectory;
+}

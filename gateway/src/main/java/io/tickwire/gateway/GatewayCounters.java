@@ -1,0 +1,26 @@
+package io.tickwire.gateway;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Gateway metrics. Written by the gateway agent (and Jetty callbacks for connection counts), read by the
+ * /metrics handler. Exposed in Prometheus text format by {@link MetricsHandler}.
+ */
+public final class GatewayCounters
+{
+    public final AtomicLong sessionsOpened = new AtomicLong();
+    public final AtomicLong sessionsClosed = new AtomicLong();
+    public final AtomicLong sessionsRefused = new AtomicLong();
+    public final AtomicLong messagesSent = new AtomicLong();
+    public final AtomicLong bytesSent = new AtomicLong();
+    public final AtomicLong conflatedMessages = new AtomicLong();
+    public final AtomicLong slowConsumerCloses = new AtomicLong();
+    public final AtomicLong requests = new AtomicLong();
+    public final AtomicLong requestErrors = new AtomicLong();
+    public final AtomicLong batchesApplied = new AtomicLong();
+    public final AtomicLong busGaps = new AtomicLong();
+    public final AtomicLong gapEventsFilledFromJournal = new AtomicLong();
+    public final AtomicLong lastSeq = new AtomicLong();
+    public final AtomicLong maxSessionBytesInFlight = new AtomicLong();
+    public final AtomicLong activeSessions = new AtomicLong();
+}

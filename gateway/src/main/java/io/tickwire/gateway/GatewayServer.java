@@ -1,0 +1,142 @@
+package io.tickwire.gateway;
+
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.tickwire.engine.AeronSupport;
+import io.tickwire.engine.journal.Journal;
+import io.tickwire.engine.journal.JournalConfig;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SystemNanoClock;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
+
+import java.time.Duration;
+
+/**
+ * A gateway: Jetty 12 (core API, no servlets) serving {@code /stream} (WebSocket, JSON protocol),
+ * {@code /metrics}, {@code /health} and static files at {@code /}, fed by the Aeron market-data bus.
+ */
+public final class GatewayServer implements AutoCloseable
+{
+    private final GatewayConfig config;
+    private final GatewayCounters counters = new GatewayCounters();
+    private final Aeron aeron;
+    private final Journal journal;
+    private final GatewayAgent agent;
+    private final AgentRunner runner;
+    private final Server server;
+    private final ServerConnector connector;
+
+    private GatewayServer(final GatewayConfig config)
+    {
+        this.config = config;
+        Aeron client = null;
+        Journal opened = null;
+        try
+        {
+            client = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDirectory));
+            opened = config.journalDirectory != null ?
+                Journal.open(JournalConfig.of(config.journalDirectory).asReadOnly()) : null;
+            final Subscription bus = client.addSubscription(config.busChannel, config.busStreamId);
+            agent = new GatewayAgent(config, counters, bus, opened, new SystemNanoClock());
+            runner = new AgentRunner(AeronSupport.idleStrategy(config.idle), Throwable::printStackTrace, null, agent);
+
+            final QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+            threads.setName("tickwire-jetty");
+            server = new Server(threads);
+            connector = new ServerConnector(server, 1, 1);
+            connector.setPort(config.port);
+            connector.setHost(config.host);
+            server.addConnector(connector);
+
+            final WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler();
+            ws.addMapping("/stream", new Negotiator(agent, config));
+            final Handler.Sequence handlers = new Handler.Sequence();
+            handlers.addHandler(new MetricsHandler(counters, agent::caughtUp));
+            final ResourceHandler files = new ResourceHandler();
+            final ResourceFactory resources = ResourceFactory.of(server);
+            files.setBaseResource(config.staticDirectory != null ?
+                resources.newResource(config.staticDirectory) :
+                resources.newClassLoaderResource("io/tickwire/gateway/web/", false));
+            files.setWelcomeFiles("index.html");
+            files.setDirAllowed(false);
+            handlers.addHandler(files);
+            ws.setHandler(handlers);
+            final ContextHandler context = new ContextHandler(ws, "/");
+            server.setHandler(context);
+            ws.getConfiguration().setMaxTextMessageSize(config.maxInboundMessageBytes);
+            ws.getConfiguration().setMaxFrameSize(config.maxInboundMessageBytes);
+            ws.getConfiguration().setIdleTimeout(Duration.ofSeconds(0));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(opened, client);
+            throw ex;
+        }
+        aeron = client;
+        journal = opened;
+    }
+
+    /**
+     * Starts the gateway; returns once it is listening and has caught up with the journal (if any).
+     */
+    public static GatewayServer launch(final GatewayConfig config) throws Exception
+    {
+        final GatewayServer gateway = new GatewayServer(config);
+        AgentRunner.startOnThread(gateway.runner);
+        final long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!gateway.agent.caughtUp())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                gateway.close();
+                throw new IllegalStateException("gateway did not catch up with the journal within 5 minutes");
+            }
+            Thread.sleep(1);
+        }
+        gateway.server.start();
+        return gateway;
+    }
+
+    /**
+     * @return the port the gateway listens on (useful with port 0).
+     */
+    public int port()
+    {
+        return connector.getLocalPort();
+    }
+
+    public GatewayCounters counters()
+    {
+        return counters;
+    }
+
+    public GatewayConfig config()
+    {
+        return config;
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            server.stop();
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("stopping Jetty", ex);
+        }
+        finally
+        {
+            CloseHelper.closeAll(runner, aeron, journal);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.tickwire.gateway;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code GET /metrics} (Prometheus text format 0.0.4) and {@code GET /health} (JSON).
+ */
+final class MetricsHandler extends Handler.Abstract.NonBlocking
+{
+    private final GatewayCounters c;
+    private final BooleanSupplier caughtUp;
+
+    MetricsHandler(final GatewayCounters counters, final BooleanSupplier caughtUp)
+    {
+        this.c = counters;
+        this.caughtUp = caughtUp;
+    }
+
+    @Override
+    public boolean handle(final Request request, final Response response, final Callback callback)
+    {
+        final String path = Request.getPathInContext(request);
+        if ("/metrics".equals(path))
+        {
+            final StringBuilder b = new StringBuilder(2048);
+            counter(b, "tickwire_gateway_sessions_opened_total", "Sessions opened", c.sessionsOpened.get());
+            counter(b, "tickwire_gateway_sessions_closed_total", "Sessions closed", c.sessionsClosed.get());
+            counter(b, "tickwire_gateway_sessions_refused_total", "Sessions refused at the session limit", c.sessionsRefused.get());
+            gauge(b, "tickwire_gateway_sessions", "Open sessions", c.activeSessions.get());
+            counter(b, "tickwire_gateway_messages_sent_total", "Messages queued to sessions", c.messagesSent.get());
+            counter(b, "tickwire_gateway_bytes_sent_total", "Bytes queued to sessions", c.bytesSent.get());
+            counter(b, "tickwire_gateway_conflated_messages_total", "Conflated catch-up messages", c.conflatedMessages.get());
+            counter(b, "tickwire_gateway_slow_consumer_closes_total", "Sessions closed as slow consumers (4008)", c.slowConsumerCloses.get());
+            counter(b, "tickwire_gateway_requests_total", "Client requests", c.requests.get());
+            counter(b, "tickwire_gateway_request_errors_total", "Client requests answered with an error", c.requestErrors.get());
+            counter(b, "tickwire_gateway_batches_applied_total", "Engine batches applied", c.batchesApplied.get());
+            counter(b, "tickwire_gateway_bus_gaps_total", "Seq jumps seen on the bus", c.busGaps.get());
+            counter(b, "tickwire_gateway_gap_events_filled_total", "Events filled from the journal after a bus gap", c.gapEventsFilledFromJournal.get());
+            gauge(b, "tickwire_gateway_last_seq", "Last seq applied", c.lastSeq.get());
+            gauge(b, "tickwire_gateway_max_session_bytes_in_flight", "Largest outbound bytes in flight seen on one session", c.maxSessionBytesInFlight.get());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            response.write(true, StandardCharsets.UTF_8.encode(b.toString()), callback);
+            return true;
+        }
+        if ("/health".equals(path))
+        {
+            final boolean up = caughtUp.getAsBoolean();
+            response.setStatus(up ? 200 : 503);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, StandardCharsets.UTF_8.encode(
+                "{\"status\":\"" + (up ? "UP" : "STARTING") + "\",\"seq\":" + c.lastSeq.get() + ",\"sessions\":" +
+                c.activeSessions.get() + "}"), callback);
+            return true;
+        }
+        return false;
+    }
+
+    private static void counter(final StringBuilder b, final String name, final String help, final long value)
+    {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(" counter\n")
+            .append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void gauge(final StringBuilder b, final String name, final String help, final long value)
+    {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(" gauge\n")
+            .append(name).append(' ').append(value).append('\n');
+    }
+}

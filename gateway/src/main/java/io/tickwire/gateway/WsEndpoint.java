@@ -1,0 +1,157 @@
+package io.tickwire.gateway;
+
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Jetty's side of one connection (JSON protocol). Runs on Jetty threads and touches no gateway state: it
+ * reassembles text messages (bounded), checks UTF-8, and hands each message to the gateway agent's queue.
+ * Binary messages are refused in the JSON protocol (1003).
+ */
+final class WsEndpoint implements FrameHandler
+{
+    private final GatewayAgent agent;
+    private final int maxMessageBytes;
+    private CoreSession core;
+    private byte[] assembly = new byte[256];
+    private int assembled;
+    private boolean inText;
+
+    WsEndpoint(final GatewayAgent agent, final int maxMessageBytes)
+    {
+        this.agent = agent;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    CoreSession core()
+    {
+        return core;
+    }
+
+    @Override
+    public void onOpen(final CoreSession coreSession, final Callback callback)
+    {
+        core = coreSession;
+        callback.succeeded();
+        if (!agent.enqueueOpen(this))
+        {
+            coreSession.close(CloseCodes.TRY_AGAIN_LATER, "gateway busy", Callback.NOOP);
+            return;
+        }
+        coreSession.demand();
+    }
+
+    @Override
+    public void onFrame(final Frame frame, final Callback callback)
+    {
+        final byte opCode = frame.getOpCode();
+        switch (opCode)
+        {
+            case OpCode.TEXT:
+            case OpCode.CONTINUATION:
+                if (opCode == OpCode.TEXT)
+                {
+                    inText = true;
+                    assembled = 0;
+                }
+                else if (!inText)
+                {
+                    callback.succeeded();
+                    core.close(CloseStatus.PROTOCOL, "continuation without a message", Callback.NOOP);
+                    return;
+                }
+                if (!append(frame.getPayload()))
+                {
+                    callback.succeeded();
+                    core.close(CloseStatus.MESSAGE_TOO_LARGE, "message over " + maxMessageBytes + " bytes", Callback.NOOP);
+                    return;
+                }
+                if (frame.isFin())
+                {
+                    inText = false;
+                    final String text = decode();
+                    if (text == null)
+                    {
+                        callback.succeeded();
+                        core.close(CloseStatus.BAD_PAYLOAD, "invalid UTF-8", Callback.NOOP);
+                        return;
+                    }
+                    if (!agent.enqueueText(this, text))
+                    {
+                        callback.succeeded();
+                        core.close(CloseCodes.TRY_AGAIN_LATER, "gateway busy", Callback.NOOP);
+                        return;
+                    }
+                }
+                break;
+            case OpCode.BINARY:
+                callback.succeeded();
+                core.close(CloseStatus.BAD_DATA, "binary messages are not part of the JSON protocol", Callback.NOOP);
+                return;
+            default:
+                break; // PING is answered and CLOSE handled by Jetty's session
+        }
+        callback.succeeded();
+        core.demand();
+    }
+
+    private boolean append(final ByteBuffer payload)
+    {
+        if (payload == null)
+        {
+            return true;
+        }
+        final int length = payload.remaining();
+        if (assembled + length > maxMessageBytes)
+        {
+            return false;
+        }
+        if (assembled + length > assembly.length)
+        {
+            assembly = java.util.Arrays.copyOf(assembly, Math.min(maxMessageBytes, Math.max(assembly.length * 2, assembled + length)));
+        }
+        payload.get(assembly, assembled, length);
+        assembled += length;
+        return true;
+    }
+
+    private String decode()
+    {
+        final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try
+        {
+            final CharBuffer chars = decoder.decode(ByteBuffer.wrap(assembly, 0, assembled));
+            return chars.toString();
+        }
+        catch (final CharacterCodingException ex)
+        {
+            return null;
+        }
+    }
+
+    @Override
+    public void onError(final Throwable cause, final Callback callback)
+    {
+        callback.succeeded();
+    }
+
+    @Override
+    public void onClosed(final CloseStatus closeStatus, final Callback callback)
+    {
+        agent.enqueueClosed(this);
+        callback.succeeded();
+    }
+}
