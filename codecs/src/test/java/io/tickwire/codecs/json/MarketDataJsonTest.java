@@ -252,6 +252,16 @@ class MarketDataJsonTest
         assertThat(first + second).isEqualTo(writer.length());
     }
 
+    @Test
+    void echoesTheIdAsTheParserKeptIt()
+    {
+        final ClientRequestParser parser = new ClientRequestParser();
+        final ClientRequest request = parser.parse("{\"op\":\"ping\",\"id\":\"a\\\"b\\u00e9\"}", parser.newRequest());
+        json.pong(request.idBuffer(), 0, request.idLength(), 8);
+
+        assertThat(tree().get("id").textValue()).isEqualTo("a\"bé");
+    }
+
     /**
      * Compares whole trees; the expected text uses single quotes for readability.
      */
