@@ -15,6 +15,8 @@ public final class Decimals
     public static final int MAX_LENGTH = 22;
 
     private static final long[] POW10 = new long[MAX_SCALE + 1];
+    /** Below this accumulator, one more digit ({@code value * 10 - digit}) overflows. */
+    private static final long MIN_ACCUMULATED = Long.MIN_VALUE / 10;
 
     static
     {
@@ -101,7 +103,8 @@ public final class Decimals
      * Parses a plain decimal ({@code "-12.5"}, {@code "3"}, {@code "0.001"}) into a mantissa at {@code scale}.
      *
      * @throws NumberFormatException if the text is not a plain decimal, has more fractional digits than
-     *                               {@code scale} (other than trailing zeros) or overflows int64.
+     *                               {@code scale} (other than trailing zeros) or overflows int64 (the whole
+     *                               int64 range parses, {@link Long#MIN_VALUE} included).
      */
     public static long parse(final CharSequence text, final int scale)
     {
@@ -153,15 +156,41 @@ public final class Decimals
                 }
                 fraction++;
             }
-            value = Math.addExact(Math.multiplyExact(value, 10), c - '0');
+            // Accumulate the negative value so that Long.MIN_VALUE parses too.
+            if (value < MIN_ACCUMULATED)
+            {
+                throw outOfRange(text);
+            }
+            value = value * 10 - (c - '0');
+            if (value > 0)
+            {
+                throw outOfRange(text); // wrapped past Long.MIN_VALUE
+            }
         }
         if (digits == 0)
         {
             throw new NumberFormatException("not a decimal: '" + text + "'");
         }
-        final int fractionDigits = Math.max(fraction, 0);
-        value = Math.multiplyExact(value, POW10[scale - fractionDigits]);
-        return negative ? -value : value;
+        final long multiplier = POW10[scale - Math.max(fraction, 0)];
+        if (value < Long.MIN_VALUE / multiplier)
+        {
+            throw outOfRange(text);
+        }
+        value *= multiplier;
+        if (!negative)
+        {
+            if (value == Long.MIN_VALUE)
+            {
+                throw outOfRange(text);
+            }
+            value = -value;
+        }
+        return value;
+    }
+
+    private static NumberFormatException outOfRange(final CharSequence text)
+    {
+        return new NumberFormatException("out of the int64 range: '" + text + "'");
     }
 
     private static int digitCount(final long negativeValue)
