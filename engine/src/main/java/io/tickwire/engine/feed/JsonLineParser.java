@@ -66,8 +66,8 @@ final class JsonLineParser implements LineParser
         }
         catch (final JsonProcessingException ex)
         {
-            throw new LineException(Kind.MALFORMED,
-                "bad JSON at column " + ex.getLocation().getColumnNr() + ": " + ex.getOriginalMessage());
+            final String where = ex.getLocation() == null ? "" : " at column " + ex.getLocation().getColumnNr();
+            throw new LineException(Kind.MALFORMED, "bad JSON" + where + ": " + ex.getOriginalMessage());
         }
         catch (final IOException ex)
         {
