@@ -26,7 +26,8 @@ public final class InstrumentSpec
     /** Quantity scale of the {@link #defaults(int) default instruments}. */
     public static final int DEFAULT_QTY_SCALE = 4;
     /** Length of the AddInstrument message with its header, as {@link #encodeAddInstrument} writes it. */
-    public static final int ADD_INSTRUMENT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + AddInstrumentEncoder.BLOCK_LENGTH;
+    public static final int ADD_INSTRUMENT_LENGTH =
+        MessageHeaderEncoder.ENCODED_LENGTH + AddInstrumentEncoder.BLOCK_LENGTH;
 
     /** Named defaults: symbols, then mids, tick and lot sizes as mantissas at price scale 2, quantity scale 4. */
     private static final String[] NAMED_SYMBOLS =
@@ -113,8 +114,8 @@ public final class InstrumentSpec
             final int id = i + 1;
             if (i < NAMED_SYMBOLS.length)
             {
-                specs.add(new InstrumentSpec(
-                    id, NAMED_SYMBOLS[i], DEFAULT_PRICE_SCALE, DEFAULT_QTY_SCALE, NAMED_TICKS[i], NAMED_LOTS[i], NAMED_MIDS[i]));
+                specs.add(new InstrumentSpec(id, NAMED_SYMBOLS[i], DEFAULT_PRICE_SCALE, DEFAULT_QTY_SCALE,
+                    NAMED_TICKS[i], NAMED_LOTS[i], NAMED_MIDS[i]));
             }
             else
             {

@@ -61,7 +61,8 @@ public final class MarketSimulator
     public static final long MAX_CLIENT_ORDER_ID = (1L << 40) - 1;
     /** The longest message {@link #next} writes, header included. */
     public static final int MAX_MESSAGE_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH +
-        Math.max(NewOrderEncoder.BLOCK_LENGTH, Math.max(CancelOrderEncoder.BLOCK_LENGTH, ReplaceOrderEncoder.BLOCK_LENGTH));
+        Math.max(NewOrderEncoder.BLOCK_LENGTH,
+        Math.max(CancelOrderEncoder.BLOCK_LENGTH, ReplaceOrderEncoder.BLOCK_LENGTH));
 
     /**
      * What a {@link #next} call did.
@@ -423,7 +424,8 @@ public final class MarketSimulator
     {
         final boolean sell = random.nextInt(2) == 1;
         final boolean market = random.nextInt(10) < 3;
-        final long price = market ? NewOrderEncoder.priceNullValue() : aggressivePrice(instrument, sell, 1 + random.nextInt(3));
+        final long price = market ?
+            NewOrderEncoder.priceNullValue() : aggressivePrice(instrument, sell, 1 + random.nextInt(3));
         final long quantity = (1 + random.nextInt(10)) * lotSize[instrument];
         final int participant = random.nextInt(participantIds.length);
         record(Action.MARKETABLE);
@@ -436,7 +438,8 @@ public final class MarketSimulator
     {
         final boolean sell = random.nextInt(2) == 1;
         final boolean market = random.nextInt(2) == 0;
-        final long price = market ? NewOrderEncoder.priceNullValue() : aggressivePrice(instrument, sell, 10 + random.nextInt(21));
+        final long price = market ?
+            NewOrderEncoder.priceNullValue() : aggressivePrice(instrument, sell, 10 + random.nextInt(21));
         final long quantity = (500 + random.nextInt(1001)) * lotSize[instrument];
         final int participant = random.nextInt(participantIds.length);
         record(Action.SWEEP);

@@ -227,7 +227,8 @@ public final class SimulatorConfig
         {
             throw new IllegalArgumentException("participantCount must be 1..1024: " + participantCount);
         }
-        if (firstParticipantId < 0 || (long)firstParticipantId + participantCount - 1 > MarketSimulator.MAX_PARTICIPANT_ID)
+        final long lastParticipantId = (long)firstParticipantId + participantCount - 1;
+        if (firstParticipantId < 0 || lastParticipantId > MarketSimulator.MAX_PARTICIPANT_ID)
         {
             throw new IllegalArgumentException("participant ids out of range from " + firstParticipantId);
         }
