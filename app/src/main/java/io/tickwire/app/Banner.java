@@ -13,6 +13,18 @@ final class Banner
     {
     }
 
+    static void gateway(final PrintStream out, final io.tickwire.gateway.GatewayServer gateway)
+    {
+        final int port = gateway.port();
+        out.printf("tickwire gateway%n");
+        out.printf("  websocket    ws://localhost:%d/stream   (JSON protocol: docs/protocol.md)%n", port);
+        out.printf("  page         http://localhost:%d/%n", port);
+        out.printf("  metrics      http://localhost:%d/metrics   health http://localhost:%d/health%n", port, port);
+        out.printf("  bus          %s stream %d%n", gateway.config().busChannel, gateway.config().busStreamId);
+        out.printf("Ctrl-C stops.%n");
+        out.flush();
+    }
+
     static void engine(final PrintStream out, final EngineNode node)
     {
         final EngineNode.RecoveryResult r = node.recovery();

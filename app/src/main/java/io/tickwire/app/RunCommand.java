@@ -1,6 +1,8 @@
 package io.tickwire.app;
 
 import io.tickwire.engine.EngineNode;
+import io.tickwire.gateway.GatewayConfig;
+import io.tickwire.gateway.GatewayServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,8 +44,19 @@ final class RunCommand implements Callable<Integer>
         }
         try (EngineNode node = EngineNode.launch(engine.toConfig(rate)))
         {
-            Banner.engine(System.out, node);
-            ShutdownSignal.await();
+            final GatewayConfig gatewayConfig = new GatewayConfig();
+            gatewayConfig.port = port;
+            gatewayConfig.aeronDirectory = node.aeronDirectory();
+            gatewayConfig.busChannel = node.config().marketDataChannel();
+            gatewayConfig.busStreamId = node.config().marketDataStreamId();
+            gatewayConfig.journalDirectory = node.config().journal().directory();
+            gatewayConfig.idle = node.config().idle();
+            try (GatewayServer gateway = GatewayServer.launch(gatewayConfig))
+            {
+                Banner.engine(System.out, node);
+                Banner.gateway(System.out, gateway);
+                ShutdownSignal.await();
+            }
         }
         return 0;
     }

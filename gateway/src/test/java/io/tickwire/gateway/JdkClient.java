@@ -1,0 +1,136 @@
+package io.tickwire.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A test client on the JDK's {@code java.net.http.WebSocket}: collects every message as a parsed JSON tree.
+ * Reading can be paused (no demand: TCP back pressure reaches the gateway) and resumed.
+ */
+public final class JdkClient implements WebSocket.Listener, AutoCloseable
+{
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    public final AtomicReference<String> closeReason = new AtomicReference<>();
+    public volatile int closeCode = -1;
+    private final StringBuilder partial = new StringBuilder();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private volatile boolean owed;
+    private final WebSocket socket;
+
+    public JdkClient(final URI uri) throws Exception
+    {
+        socket = HttpClient.newHttpClient().newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .buildAsync(uri, this)
+            .get(10, TimeUnit.SECONDS);
+    }
+
+    public void send(final String json)
+    {
+        socket.sendText(json, true).join();
+    }
+
+    public void pause()
+    {
+        paused.set(true);
+    }
+
+    public void resume()
+    {
+        paused.set(false);
+        if (owed)
+        {
+            owed = false;
+            socket.request(1);
+        }
+    }
+
+    /**
+     * @return the next message, or fail after {@code timeout}.
+     */
+    public JsonNode next(final Duration timeout) throws InterruptedException
+    {
+        final JsonNode node = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (node == null)
+        {
+            throw new AssertionError("no message within " + timeout + (closeCode >= 0 ? " (closed " + closeCode + ")" : ""));
+        }
+        return node;
+    }
+
+    /**
+     * @return the next message of {@code type}, skipping others (heartbeats etc.).
+     */
+    public JsonNode nextOfType(final String type, final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (true)
+        {
+            final JsonNode node = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (type.equals(node.path("type").asText()))
+            {
+                return node;
+            }
+        }
+    }
+
+    @Override
+    public void onOpen(final WebSocket webSocket)
+    {
+        webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
+    {
+        partial.append(data);
+        if (last)
+        {
+            try
+            {
+                messages.add(MAPPER.readTree(partial.toString()));
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException("not JSON: " + partial, ex);
+            }
+            partial.setLength(0);
+        }
+        if (paused.get())
+        {
+            owed = true;
+        }
+        else
+        {
+            webSocket.request(1);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(final WebSocket webSocket, final int statusCode, final String reason)
+    {
+        closeReason.set(reason);
+        closeCode = statusCode;
+        return null;
+    }
+
+    @Override
+    public void close()
+    {
+        socket.abort();
+    }
+}

@@ -1,0 +1,87 @@
+package io.tickwire.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checks what one client received: prev chains per stream, book checksums, and records what the client's
+ * views were at each seq for comparison with the journal.
+ */
+public final class StreamChecker
+{
+    /** The client's book view right after a book message. */
+    public record BookView(String symbol, long seq, List<String> view, boolean conflated)
+    {
+    }
+
+    public final Map<String, Long> lastSeq = new HashMap<>();
+    public final Map<String, ClientBook> books = new HashMap<>();
+    public final List<BookView> bookViews = new ArrayList<>();
+    public final List<JournalTruth.TradeRow> trades = new ArrayList<>();
+    public final List<JsonNode> tickers = new ArrayList<>();
+    public final Map<String, Long> subscribedAt = new HashMap<>();
+    public int heartbeats;
+    public int conflated;
+
+    /**
+     * @param channelOfReply the channel of a "subscribed" reply is read from it; other messages carry their own.
+     */
+    public void accept(final JsonNode m)
+    {
+        final String type = m.path("type").asText();
+        switch (type)
+        {
+            case "subscribed" ->
+            {
+                for (final JsonNode symbol : m.path("symbols"))
+                {
+                    final String key = m.path("channel").asText() + "/" + symbol.asText();
+                    lastSeq.put(key, m.path("seq").asLong());
+                    subscribedAt.put(key, m.path("seq").asLong());
+                }
+            }
+            case "trade", "book", "ticker" ->
+            {
+                final String channel = "trade".equals(type) ? "trades" : type;
+                final String symbol = m.path("symbol").asText();
+                final String key = channel + "/" + symbol;
+                final Long last = lastSeq.get(key);
+                assertThat(last).as("message on a stream not subscribed: %s", m).isNotNull();
+                assertThat(m.path("prev").asLong()).as("prev chain of %s at %s", key, m).isEqualTo(last);
+                assertThat(m.path("seq").asLong()).as("seq moves forward on %s", key).isGreaterThanOrEqualTo(last);
+                lastSeq.put(key, m.path("seq").asLong());
+                if ("book".equals(type))
+                {
+                    final ClientBook book = books.computeIfAbsent(symbol, s -> new ClientBook());
+                    book.apply(m);
+                    final boolean c = m.path("conflated").asBoolean(false);
+                    if (c)
+                    {
+                        conflated++;
+                    }
+                    bookViews.add(new BookView(symbol, m.path("seq").asLong(), book.view(), c));
+                }
+                else if ("trade".equals(type))
+                {
+                    trades.add(new JournalTruth.TradeRow(m.path("seq").asLong(), symbol, m.path("price").asText(),
+                        m.path("qty").asText(), m.path("side").asText()));
+                }
+                else
+                {
+                    tickers.add(m);
+                }
+            }
+            case "heartbeat" -> heartbeats++;
+            default ->
+            {
+                // replies
+            }
+        }
+    }
+}
