@@ -27,7 +27,16 @@ class BookChecksumTest
     {
         checksum.reset().bid(1015, 1, 2, 0).bid(101, 0, 5, 1).ask(102, 0, 1, 0);
 
-        assertThat(checksum.value()).isEqualTo(crc("101.5:2,101:0.5|102:1"));
+        assertThat(checksum.value()).isEqualTo(crc("101.5:2,101:0.5|102:1")).isEqualTo(917_985_745L);
+    }
+
+    @Example
+    void theDocumentedUpdateExample()
+    {
+        // docs/protocol.md: the view after removing bid 101 from the example book.
+        checksum.reset().bid(1015, 1, 2, 0).ask(102, 0, 1, 0);
+
+        assertThat(checksum.value()).isEqualTo(1_971_836_496L);
     }
 
     @Example

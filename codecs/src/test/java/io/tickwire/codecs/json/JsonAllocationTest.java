@@ -22,10 +22,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class JsonAllocationTest
 {
-    private static final int WARM_UP = 30_000;
-    private static final int ITERATIONS = 100_000;
+    private static final int WARM_UP = 20_000;
+    private static final int ITERATIONS = 50_000;
     private static final int MESSAGES_PER_ITERATION = 9;
-    /** Slack for the measurement itself; a single allocation per message would be at least 16 x 900,000 bytes. */
+    /** Slack for the measurement itself; one allocation per message would be at least 16 x 450,000 bytes. */
     private static final long TOLERANCE_BYTES = 4096;
 
     private static com.sun.management.ThreadMXBean threads;
