@@ -1,0 +1,226 @@
+package io.tickwire.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Clients that stop reading while others stream: the gateway's per-session outbound stays within its bound,
+ * a stalled book/ticker client catches up with conflated messages whose books equal the journal's, a stalled
+ * trades client is closed with 4008 naming the seq to resume from, and the clients that kept reading saw
+ * every event with no gap. Stall length: {@code -Dtickwire.stall.seconds} (default 5; the acceptance run
+ * uses 30).
+ */
+class SlowConsumerTest
+{
+    private static final String ALL = "[\"BTC-USD\",\"ETH-USD\",\"SOL-USD\",\"BNB-USD\"]";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(300)
+    void stalledClientsConflateOrCloseAndNobodyElseNotices() throws Exception
+    {
+        final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
+        final int stallSeconds = Integer.getInteger("tickwire.stall.seconds", 5);
+        System.out.println("SlowConsumerTest seed=" + seed + " stall=" + stallSeconds + "s");
+        final int normalCount = 8;
+        final List<StreamChecker> normalCheckers = new ArrayList<>();
+        final StreamChecker slowBook = new StreamChecker();
+        final StreamChecker slowTrades = new StreamChecker();
+        final GatewayCounters counters;
+        final int tradesCloseCode;
+        final String tradesCloseReason;
+        final int conflateAbove = 16 * 1024;
+        final int closeAbove = 256 * 1024;
+        try (TickwireFixture fixture = new TickwireFixture(dir, 4, 8_000, seed, c ->
+        {
+            c.conflateAboveBytes = conflateAbove;
+            c.closeAboveBytes = closeAbove;
+        }))
+        {
+            counters = fixture.gateway.counters();
+            final List<JdkClient> normal = new ArrayList<>();
+            for (int i = 0; i < normalCount; i++)
+            {
+                final JdkClient client = new JdkClient(fixture.streamUri());
+                subscribeAll(client, "book", ",\"depth\":10");
+                subscribeAll(client, "trades", "");
+                subscribeAll(client, "ticker", "");
+                normal.add(client);
+                normalCheckers.add(new StreamChecker());
+            }
+            final JdkClient bookClient = new JdkClient(fixture.streamUri());
+            subscribeAll(bookClient, "book", ",\"depth\":10");
+            subscribeAll(bookClient, "ticker", "");
+            final JdkClient tradesClient = new JdkClient(fixture.streamUri());
+            subscribeAll(tradesClient, "trades", "");
+            subscribeAll(tradesClient, "book", ",\"depth\":50");
+            bookClient.pause();
+            tradesClient.pause();
+
+            // Stall: keep the normal clients reading; wait until the slow ones are beyond the conflation
+            // bound and the trades client was closed, and for at least the stall time.
+            final long stallEnd = System.nanoTime() + Duration.ofSeconds(stallSeconds).toNanos();
+            final long deadline = System.nanoTime() + Duration.ofSeconds(stallSeconds + 120).toNanos();
+            while (System.nanoTime() < stallEnd || counters.slowConsumerCloses.get() < 1)
+            {
+                assertThat(System.nanoTime()).as("the stalled trades client is closed within the deadline")
+                    .isLessThan(deadline);
+                drain(normal, normalCheckers);
+            }
+            assertThat(counters.maxSessionBytesInFlight.get()).as("outbound bytes in flight per session stay bounded")
+                .isLessThanOrEqualTo(closeAbove + 64 * 1024);
+
+            bookClient.resume();
+            tradesClient.resume();
+            final long caughtUpBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (tradesClient.closeCode < 0 || slowBook.conflated == 0 || tradesClient.messages.size() > 0)
+            {
+                assertThat(System.nanoTime()).as("slow clients catch up").isLessThan(caughtUpBy);
+                drain(normal, normalCheckers);
+                drainOne(bookClient, slowBook);
+                drainOne(tradesClient, slowTrades);
+            }
+            // Let the book client take a few more live messages after its catch-up.
+            final int views = slowBook.bookViews.size();
+            while (slowBook.bookViews.size() < views + 50)
+            {
+                assertThat(System.nanoTime()).isLessThan(caughtUpBy);
+                drain(normal, normalCheckers);
+                drainOne(bookClient, slowBook);
+            }
+            tradesCloseCode = tradesClient.closeCode;
+            tradesCloseReason = tradesClient.closeReason.get();
+            ping(bookClient, slowBook);
+            for (int i = 0; i < normal.size(); i++)
+            {
+                ping(normal.get(i), normalCheckers.get(i));
+            }
+            normal.forEach(JdkClient::close);
+            bookClient.close();
+            tradesClient.close();
+        }
+
+        // The reason names the lowest last-delivered seq over the client's trades streams: a safe resume
+        // point for all of them (each stream's own last seq is exact).
+        final long lastTradeSeen = slowTrades.lastSeq.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("trades/")).mapToLong(Map.Entry::getValue).min().orElseThrow();
+        assertThat(tradesCloseCode).isEqualTo(CloseCodes.SLOW_CONSUMER);
+        assertThat(tradesCloseReason).isEqualTo("slow consumer; resume trades from " + lastTradeSeen);
+        final JournalTruth truth = JournalTruth.replay(dir.resolve("journal"), null);
+        // The stalled trades client: its close reason names the seq to resume trades from, and every trade
+        // it got before is exactly the journal's.
+        assertThat(slowTrades.trades).isEqualTo(expectedTrades(truth, slowTrades, Long.MAX_VALUE));
+
+        // The stalled book client: every view it had, conflated or not, equals the journal's book at that seq.
+        assertThat(slowBook.conflated).isPositive();
+        assertBooksMatch(slowBook, 10);
+
+        // Everyone else: every trade, no gap, books right.
+        for (final StreamChecker checker : normalCheckers)
+        {
+            assertThat(checker.trades).isEqualTo(expectedTrades(truth, checker, checker.trades.get(checker.trades.size() - 1).seq()));
+            assertBooksMatch(checker, 10);
+            assertThat(checker.conflated).isZero();
+        }
+        System.out.println("slow book client: " + slowBook.bookViews.size() + " book views, " + slowBook.conflated +
+            " conflated; max bytes in flight on a session " + counters.maxSessionBytesInFlight.get() +
+            "; slow-consumer closes " + counters.slowConsumerCloses.get());
+    }
+
+    private static List<JournalTruth.TradeRow> expectedTrades(final JournalTruth truth, final StreamChecker checker, final long upTo)
+    {
+        final long last = checker.trades.isEmpty() ? 0 : checker.trades.get(checker.trades.size() - 1).seq();
+        return truth.trades.stream()
+            .filter(t -> checker.subscribedAt.containsKey("trades/" + t.symbol()))
+            .filter(t -> t.seq() > checker.subscribedAt.get("trades/" + t.symbol()) && t.seq() <= Math.min(last, upTo))
+            .toList();
+    }
+
+    private void assertBooksMatch(final StreamChecker checker, final int depth)
+    {
+        final Map<String, List<StreamChecker.BookView>> bySymbol = new HashMap<>();
+        checker.bookViews.forEach(v -> bySymbol.computeIfAbsent(v.symbol(), s -> new ArrayList<>()).add(v));
+        final Map<String, Integer> cursor = new HashMap<>();
+        final int[] compared = {0};
+        JournalTruth.replay(dir.resolve("journal"), (first, last, t) ->
+        {
+            for (final Map.Entry<String, List<StreamChecker.BookView>> e : bySymbol.entrySet())
+            {
+                int i = cursor.getOrDefault(e.getKey(), 0);
+                while (i < e.getValue().size() && e.getValue().get(i).seq() <= last)
+                {
+                    final StreamChecker.BookView view = e.getValue().get(i);
+                    assertThat(view.view()).as("%s at seq %d (conflated %s)", view.symbol(), view.seq(), view.conflated())
+                        .isEqualTo(t.topView(view.symbol(), depth));
+                    compared[0]++;
+                    i++;
+                }
+                cursor.put(e.getKey(), i);
+            }
+        });
+        assertThat(compared[0]).isEqualTo(checker.bookViews.size());
+    }
+
+    private static void subscribeAll(final JdkClient client, final String channel, final String extra)
+    {
+        client.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\",\"symbols\":" + ALL + extra + "}");
+    }
+
+    private static void drain(final List<JdkClient> clients, final List<StreamChecker> checkers) throws InterruptedException
+    {
+        boolean any = false;
+        for (int i = 0; i < clients.size(); i++)
+        {
+            JsonNode m;
+            while ((m = clients.get(i).messages.poll()) != null)
+            {
+                checkers.get(i).accept(m);
+                any = true;
+            }
+        }
+        if (!any)
+        {
+            final JsonNode m = clients.get(0).messages.poll(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (m != null)
+            {
+                checkers.get(0).accept(m);
+            }
+        }
+    }
+
+    private static void drainOne(final JdkClient client, final StreamChecker checker)
+    {
+        JsonNode m;
+        while ((m = client.messages.poll()) != null)
+        {
+            checker.accept(m);
+        }
+    }
+
+    private static void ping(final JdkClient client, final StreamChecker checker) throws InterruptedException
+    {
+        client.send("{\"op\":\"ping\",\"id\":\"end\"}");
+        while (true)
+        {
+            final JsonNode m = client.next(Duration.ofSeconds(30));
+            if ("pong".equals(m.path("type").asText()))
+            {
+                return;
+            }
+            checker.accept(m);
+        }
+    }
+}
