@@ -44,7 +44,7 @@ public final class GatewayConfig
     /** Bytes in flight to a session above which a non-conflatable message (trade) closes it (4008). */
     public int closeAboveBytes = 1024 * 1024;
     /** Frames in flight to a session: a second bound with the same policy as closeAboveBytes. */
-    public int maxFramesInFlight = 4096;
+    public int maxFramesInFlight = 1024;
     /** Inbound commands queued from Jetty threads to the gateway agent; when full, new sessions get 1013. */
     public int commandQueueCapacity = 65_536;
     /** Idle strategy of the gateway agent. */

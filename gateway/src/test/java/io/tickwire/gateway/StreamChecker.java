@@ -27,13 +27,19 @@ public final class StreamChecker
     public final List<JsonNode> tickers = new ArrayList<>();
     public final Map<String, Long> subscribedAt = new HashMap<>();
     public int heartbeats;
+    public long pongSeq = -1;
     public int conflated;
 
     /**
-     * @param channelOfReply the channel of a "subscribed" reply is read from it; other messages carry their own.
+     * Checks and records one message. Recording ends at the first pong: everything of the streams up to the
+     * pong's seq was delivered before it.
      */
     public void accept(final JsonNode m)
     {
+        if (pongSeq >= 0)
+        {
+            return; // the pong is the end of what this checker records
+        }
         final String type = m.path("type").asText();
         switch (type)
         {
@@ -78,6 +84,8 @@ public final class StreamChecker
                 }
             }
             case "heartbeat" -> heartbeats++;
+            case "pong" -> pongSeq = m.path("seq").asLong();
+            case "error" -> throw new AssertionError("unexpected error reply " + m);
             default ->
             {
                 // replies

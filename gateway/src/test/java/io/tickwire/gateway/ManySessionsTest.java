@@ -1,0 +1,155 @@
+package io.tickwire.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tickwire.engine.sim.InstrumentSpec;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * 1,000 sessions (Jetty's WebSocket client) with random subscriptions on one gateway fed by the real
+ * engine: each receives exactly the trades of its subscriptions, with unbroken prev chains and verified book
+ * checksums on every stream. Sessions: {@code -Dtickwire.sessions} (default 1000).
+ */
+class ManySessionsTest
+{
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** Collects one session's messages on Jetty's thread; the test thread checks them. */
+    public static final class Collector implements Session.Listener.AutoDemanding
+    {
+        final ConcurrentLinkedQueue<String> texts = new ConcurrentLinkedQueue<>();
+        volatile Session session;
+
+        @Override
+        public void onWebSocketOpen(final Session session)
+        {
+            this.session = session;
+        }
+
+        @Override
+        public void onWebSocketText(final String message)
+        {
+            texts.add(message);
+        }
+    }
+
+    @Test
+    @Timeout(300)
+    void everySessionGetsExactlyItsStreams() throws Exception
+    {
+        final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
+        final int sessions = Integer.getInteger("tickwire.sessions", 1_000);
+        System.out.println("ManySessionsTest seed=" + seed + " sessions=" + sessions);
+        final Random random = new Random(seed);
+        final List<String> symbols = InstrumentSpec.defaults(8).stream().map(InstrumentSpec::symbol).toList();
+        final List<Collector> collectors = new ArrayList<>();
+        final List<StreamChecker> checkers = new ArrayList<>();
+        final WebSocketClient client = new WebSocketClient();
+        client.getHttpClient().setMaxConnectionsPerDestination(sessions + 10);
+        client.start();
+        try (TickwireFixture fixture = new TickwireFixture(dir, 8, 1_500, seed, c -> { }))
+        {
+            final List<java.util.concurrent.CompletableFuture<Session>> connecting = new ArrayList<>();
+            for (int i = 0; i < sessions; i++)
+            {
+                final Collector collector = new Collector();
+                connecting.add(client.connect(collector, fixture.streamUri()));
+                collectors.add(collector);
+                checkers.add(new StreamChecker());
+            }
+            java.util.concurrent.CompletableFuture.allOf(connecting.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .get(120, TimeUnit.SECONDS);
+            for (final Collector collector : collectors)
+            {
+                for (final String channel : List.of("trades", "book", "ticker"))
+                {
+                    if (random.nextInt(3) == 0)
+                    {
+                        continue;
+                    }
+                    final List<String> chosen = new ArrayList<>(symbols);
+                    java.util.Collections.shuffle(chosen, random);
+                    final List<String> subset = chosen.subList(0, 1 + random.nextInt(symbols.size()));
+                    collector.session.sendText(MAPPER.writeValueAsString(java.util.Map.of(
+                        "op", "subscribe", "channel", channel, "symbols", subset,
+                        "depth", 1 + random.nextInt(20))).replace(",\"depth\":", channel.equals("book") ? ",\"depth\":" : ",\"ignoredDepth\":"),
+                        org.eclipse.jetty.websocket.api.Callback.NOOP);
+                }
+            }
+            // Stream for a while, checking as we go.
+            final long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < until)
+            {
+                drain(collectors, checkers);
+            }
+            for (final Collector c : collectors)
+            {
+                c.session.sendText("{\"op\":\"ping\",\"id\":\"end\"}", org.eclipse.jetty.websocket.api.Callback.NOOP);
+            }
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (checkers.stream().anyMatch(c -> c.pongSeq < 0))
+            {
+                assertThat(System.nanoTime()).as("every session answers ping").isLessThan(deadline);
+                drain(collectors, checkers);
+            }
+            assertThat(fixture.gateway.counters().activeSessions.get()).isEqualTo(sessions);
+            assertThat(fixture.gateway.counters().slowConsumerCloses.get()).isZero();
+        }
+        finally
+        {
+            client.stop();
+        }
+
+        final JournalTruth truth = JournalTruth.replay(dir.resolve("journal"), null);
+        long trades = 0;
+        long books = 0;
+        for (final StreamChecker checker : checkers)
+        {
+            final List<JournalTruth.TradeRow> expected = truth.trades.stream()
+                .filter(t -> checker.subscribedAt.containsKey("trades/" + t.symbol()))
+                .filter(t -> t.seq() > checker.subscribedAt.get("trades/" + t.symbol()) && t.seq() <= checker.pongSeq)
+                .toList();
+            assertThat(checker.trades).isEqualTo(expected);
+            trades += checker.trades.size();
+            books += checker.bookViews.size();
+        }
+        assertThat(trades).isPositive();
+        System.out.println("checked " + trades + " trades and " + books + " book messages over " + sessions + " sessions");
+    }
+
+    private static void drain(final List<Collector> collectors, final List<StreamChecker> checkers) throws Exception
+    {
+        boolean any = false;
+        for (int i = 0; i < collectors.size(); i++)
+        {
+            String text;
+            while ((text = collectors.get(i).texts.poll()) != null)
+            {
+                final JsonNode m = MAPPER.readTree(text);
+                checkers.get(i).accept(m);
+                any = true;
+            }
+        }
+        if (!any)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+}
