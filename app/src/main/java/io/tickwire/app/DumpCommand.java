@@ -54,6 +54,9 @@ final class DumpCommand implements Callable<Integer>
     @Option(names = "--follow", description = "Keep printing new events as they are journaled (until Ctrl-C)")
     boolean follow;
 
+    @Option(names = "--output", paramLabel = "FILE", description = "Write to this file instead of standard output")
+    Path output;
+
     @Override
     public Integer call() throws Exception
     {
@@ -77,8 +80,9 @@ final class DumpCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--journal " + journal + ": no such directory");
         }
-        final PrintStream out = new PrintStream(
-            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
+        final PrintStream out = new PrintStream(new BufferedOutputStream(
+            output != null ? new FileOutputStream(output.toFile()) : new FileOutputStream(FileDescriptor.out), 1 << 16),
+            false, StandardCharsets.UTF_8);
         final AtomicBoolean stop = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
         try (Journal j = Journal.open(JournalConfig.of(journal).asReadOnly()))
@@ -86,7 +90,14 @@ final class DumpCommand implements Callable<Integer>
             final JournalDump dump = new JournalDump(fmt, from, to, new HashSet<>(symbols), out, System.err);
             dump.run(j, follow, stop::get);
         }
-        out.flush();
+        finally
+        {
+            out.flush();
+            if (output != null)
+            {
+                out.close();
+            }
+        }
         return 0;
     }
 }

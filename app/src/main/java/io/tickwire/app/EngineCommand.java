@@ -31,7 +31,8 @@ final class EngineCommand implements Callable<Integer>
         description = "Simulator inputs per second; 0 for none. Default: ${DEFAULT-VALUE}")
     double rate;
 
-    @Option(names = "--feed", paramLabel = "FILE", description = "An NDJSON or CSV tick file to sequence")
+    @Option(names = "--feed", paramLabel = "FILE",
+        description = "An NDJSON or CSV tick file to sequence into a new journal (the simulator is off)")
     Path feed;
 
     @Override
@@ -41,7 +42,12 @@ final class EngineCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--feed " + feed + " is not a readable file");
         }
-        try (EngineNode node = EngineNode.launch(engine.toConfig(rate).feedFile(feed)))
+        final io.tickwire.engine.EngineConfig config = engine.toConfig(feed != null ? 0 : rate).feedFile(feed);
+        if (feed != null)
+        {
+            config.instruments(java.util.List.of()); // a feed file defines its own instruments
+        }
+        try (EngineNode node = EngineNode.launch(config))
         {
             Banner.engine(System.out, node);
             ShutdownSignal.await();

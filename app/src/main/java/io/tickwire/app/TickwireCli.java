@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         RunCommand.class,
         EngineCommand.class,
+        GatewayCommand.class,
         DumpCommand.class,
         CommandLine.HelpCommand.class
     },

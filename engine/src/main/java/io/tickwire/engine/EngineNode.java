@@ -7,6 +7,8 @@ import io.aeron.driver.MediaDriver;
 import io.tickwire.codecs.sbe.BatchHeaderDecoder;
 import io.tickwire.codecs.sbe.JournalStartDecoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
+import io.tickwire.engine.feed.FeedAgent;
+import io.tickwire.engine.feed.FeedFileReader;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalReader;
 import io.tickwire.engine.sim.InstrumentSpec;
@@ -47,6 +49,8 @@ public final class EngineNode implements AutoCloseable
     private final AgentRunner engineRunner;
     private final AgentRunner simulatorRunner;
     private final SimulatorAgent simulatorAgent;
+    private final AgentRunner feedRunner;
+    private final FeedAgent feedAgent;
     private final String aeronDirectory;
     private final long journalId;
 
@@ -133,6 +137,23 @@ public final class EngineNode implements AutoCloseable
                 simulatorAgent = null;
                 simulatorRunner = null;
             }
+            if (config.feedFile() != null)
+            {
+                if (recovery.batches() > 0)
+                {
+                    throw new IllegalArgumentException("--feed needs a new journal: " + config.journal().directory() +
+                        " already holds " + recovery.batches() + " batches and the file would be sequenced twice");
+                }
+                feedAgent = new FeedAgent(new FeedFileReader(config.feedFile()),
+                    client.addPublication(config.ingressChannel(), config.ingressStreamId()));
+                feedRunner = new AgentRunner(AeronSupport.idleStrategy(EngineConfig.Idle.BACKOFF),
+                    Throwable::printStackTrace, null, feedAgent);
+            }
+            else
+            {
+                feedAgent = null;
+                feedRunner = null;
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -156,6 +177,10 @@ public final class EngineNode implements AutoCloseable
         if (node.simulatorRunner != null)
         {
             AgentRunner.startOnThread(node.simulatorRunner);
+        }
+        if (node.feedRunner != null)
+        {
+            AgentRunner.startOnThread(node.feedRunner);
         }
         return node;
     }
@@ -221,6 +246,15 @@ public final class EngineNode implements AutoCloseable
         return journalId;
     }
 
+    /**
+     * @return the feed agent when sequencing a feed file, else null (its {@code done()} tells when the file
+     * was sent).
+     */
+    public FeedAgent feed()
+    {
+        return feedAgent;
+    }
+
     public RecoveryResult recovery()
     {
         return recovery;
@@ -257,6 +291,6 @@ public final class EngineNode implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(simulatorRunner, engineRunner, aeron, journal, driver);
+        CloseHelper.closeAll(feedRunner, simulatorRunner, engineRunner, aeron, journal, driver);
     }
 }

@@ -1,0 +1,83 @@
+package io.tickwire.app;
+
+import io.tickwire.engine.EngineConfig;
+import io.tickwire.gateway.GatewayConfig;
+import io.tickwire.gateway.GatewayServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tickwire gateway}: a gateway in its own process, subscribed to an engine's bus.
+ */
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = "Run a WebSocket gateway fed by an engine's Aeron bus (needs a media driver at --aeron-dir).",
+    footer = {
+        "%nExamples:",
+        "  tickwire gateway --aeron-dir /dev/shm/aeron --journal ./data/journal --port 8081",
+        "      same host as the engine: starts from the journal and fills any bus gap from it",
+        "  tickwire gateway --aeron-dir /dev/shm/aeron --channel 'aeron:udp?endpoint=0.0.0.0:40456' --port 8081",
+        "      another host: the engine publishes to this endpoint (tickwire engine --channel ...)"
+    })
+final class GatewayCommand implements Callable<Integer>
+{
+    @Option(names = "--aeron-dir", paramLabel = "DIR", required = true, description = "Aeron media driver directory")
+    String aeronDir;
+
+    @Option(names = "--channel", paramLabel = "URI", defaultValue = "aeron:ipc",
+        description = "Aeron channel of the market-data bus. Default: ${DEFAULT-VALUE}")
+    String channel;
+
+    @Option(names = "--stream", paramLabel = "ID", defaultValue = "20", description = "Bus stream id. Default: ${DEFAULT-VALUE}")
+    int stream;
+
+    @Option(names = "--journal", paramLabel = "DIR",
+        description = "The engine's journal, when on this host: start from it and fill bus gaps from it")
+    Path journal;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP/WebSocket port. Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind. Default: all interfaces")
+    String host;
+
+    @Option(names = "--idle", paramLabel = "KIND", defaultValue = "BACKOFF",
+        description = "Idle strategy of the gateway agent: BACKOFF, SPIN, SLEEP. Default: ${DEFAULT-VALUE}")
+    EngineConfig.Idle idle;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+        }
+        if (!Files.isDirectory(Path.of(aeronDir)))
+        {
+            throw new IllegalArgumentException("--aeron-dir " + aeronDir + ": no media driver directory there");
+        }
+        if (journal != null && !Files.isDirectory(journal))
+        {
+            throw new IllegalArgumentException("--journal " + journal + ": no such directory");
+        }
+        final GatewayConfig config = new GatewayConfig();
+        config.port = port;
+        config.host = host;
+        config.aeronDirectory = aeronDir;
+        config.busChannel = channel;
+        config.busStreamId = stream;
+        config.journalDirectory = journal;
+        config.idle = idle;
+        try (GatewayServer gateway = GatewayServer.launch(config))
+        {
+            Banner.gateway(System.out, gateway);
+            ShutdownSignal.await();
+        }
+        return 0;
+    }
+}
