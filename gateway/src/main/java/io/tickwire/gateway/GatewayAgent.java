@@ -89,6 +89,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private final JournalReader.ExcerptHandler journalHandler = this::onJournalBatch;
 
     private long lastAppliedSeq;
+    private long batchEngineTime;
     private long nextSessionId = 1;
     private long lastServiceNanos;
     private volatile boolean caughtUp;
@@ -301,6 +302,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     public void onBatchStart(final long firstSeq, final int eventCount, final long engineTime, final long intendedTime)
     {
         touched.clear();
+        batchEngineTime = engineTime;
     }
 
     @Override
@@ -361,6 +363,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         instrument.lastQty = t.lastQty();
         instrument.volume = t.volume();
         instrument.tickerPrev = t.prev();
+        instrument.tickerTime = batchEngineTime;
         instrument.lastTickerSeq = t.seq();
         instrument.tickerInBatch = true;
     }
@@ -666,7 +669,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
         writer.wrap(scratch, 0);
         return copy(json.trade(instrument.symbol, trades.seq[t], prev, trades.price[t], instrument.priceScale,
-            trades.qty[t], instrument.qtyScale, trades.side[t], clock.nanoTime()));
+            trades.qty[t], instrument.qtyScale, trades.side[t], batchEngineTime));
     }
 
     private ByteBuffer encodeTicker(final GwInstrument instrument, final long prev)
@@ -674,7 +677,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         writer.wrap(scratch, 0);
         return copy(json.ticker(instrument.symbol, instrument.lastTickerSeq, prev, instrument.priceScale,
             instrument.qtyScale, instrument.bid, instrument.bidQty, instrument.ask, instrument.askQty, instrument.last,
-            instrument.lastQty, instrument.volume, clock.nanoTime()));
+            instrument.lastQty, instrument.volume, instrument.tickerTime));
     }
 
     private ByteBuffer encodeBook(
@@ -920,7 +923,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             writer.wrap(scratch, 0);
             send(sub.session, copy(json.ticker(instrument.symbol, seq, prev, instrument.priceScale, instrument.qtyScale,
                 instrument.bid, instrument.bidQty, instrument.ask, instrument.askQty, instrument.last, instrument.lastQty,
-                instrument.volume, clock.nanoTime())), now);
+                instrument.volume, instrument.tickerTime)), now);
         }
         sub.lastSentSeq = seq;
         sub.lastSendNanos = now;

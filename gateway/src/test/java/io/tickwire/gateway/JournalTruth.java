@@ -27,7 +27,7 @@ import java.util.TreeMap;
 public final class JournalTruth implements MarketDataListener
 {
     /** A trade as the protocol shows it. */
-    public record TradeRow(long seq, String symbol, String price, String qty, String side)
+    public record TradeRow(long seq, String symbol, String price, String qty, String side, long ts)
     {
     }
 
@@ -51,6 +51,7 @@ public final class JournalTruth implements MarketDataListener
     public final List<TradeRow> trades = new ArrayList<>();
     public final List<TickerRow> tickers = new ArrayList<>();
     private BatchCheck check;
+    private long engineTime;
 
     public static JournalTruth replay(final Path journalDir, final BatchCheck check)
     {
@@ -92,6 +93,7 @@ public final class JournalTruth implements MarketDataListener
     @Override
     public void onBatchStart(final long firstSeq, final int eventCount, final long engineTime, final long intendedTime)
     {
+        this.engineTime = engineTime;
     }
 
     @Override
@@ -106,7 +108,7 @@ public final class JournalTruth implements MarketDataListener
     {
         final Instrument i = instruments.get(t.instrumentId());
         trades.add(new TradeRow(t.seq(), i.symbol, Decimals.toString(t.price(), i.priceScale),
-            Decimals.toString(t.quantity(), i.qtyScale), t.aggressorSide() == Side.BUY ? "buy" : "sell"));
+            Decimals.toString(t.quantity(), i.qtyScale), t.aggressorSide() == Side.BUY ? "buy" : "sell", engineTime));
     }
 
     @Override

@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Clients that stop reading while others stream: the gateway's per-session outbound stays within its bound,
  * a stalled book/ticker client catches up with conflated messages whose books equal the journal's, a stalled
  * trades client is closed with 4008 naming the seq to resume from, and the clients that kept reading saw
- * every event with no gap. Stall length: {@code -Dtickwire.stall.seconds} (default 5; the acceptance run
- * uses 30).
+ * every event with no gap. Stall length: {@code -Dtickwire.stall.seconds} (default 5), clients that keep
+ * reading: {@code -Dtickwire.slow.others} (default 8); the soak profile runs 30 s with 100 others. Delivery
+ * latency of the others before and during the stall is printed (a measurement, not an assertion).
  */
 class SlowConsumerTest
 {
@@ -35,7 +36,7 @@ class SlowConsumerTest
         final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
         final int stallSeconds = Integer.getInteger("tickwire.stall.seconds", 5);
         System.out.println("SlowConsumerTest seed=" + seed + " stall=" + stallSeconds + "s");
-        final int normalCount = 8;
+        final int normalCount = Integer.getInteger("tickwire.slow.others", 8);
         final List<StreamChecker> normalCheckers = new ArrayList<>();
         final StreamChecker slowBook = new StreamChecker();
         final StreamChecker slowTrades = new StreamChecker();
@@ -72,17 +73,26 @@ class SlowConsumerTest
 
             // Stall: keep the normal clients reading; wait until the slow ones are beyond the conflation
             // bound and the trades client was closed, and for at least the stall time.
+            final Latency before = new Latency();
+            final long warm = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < warm)
+            {
+                drain(normal, normalCheckers, before);
+            }
+            final Latency during = new Latency();
             final long stallEnd = System.nanoTime() + Duration.ofSeconds(stallSeconds).toNanos();
             final long deadline = System.nanoTime() + Duration.ofSeconds(stallSeconds + 120).toNanos();
             while (System.nanoTime() < stallEnd || counters.slowConsumerCloses.get() < 1)
             {
                 assertThat(System.nanoTime()).as("the stalled trades client is closed within the deadline")
                     .isLessThan(deadline);
-                drain(normal, normalCheckers);
+                drain(normal, normalCheckers, during);
             }
             assertThat(counters.maxSessionBytesInFlight.get()).as("outbound bytes in flight per session stay bounded")
                 .isLessThanOrEqualTo(closeAbove + 64 * 1024);
 
+            System.out.println("others' trade delivery latency (engine time to client parse), before the stall: " +
+                before + "; during: " + during);
             bookClient.resume();
             tradesClient.resume();
             final long caughtUpBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -179,7 +189,38 @@ class SlowConsumerTest
         client.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\",\"symbols\":" + ALL + extra + "}");
     }
 
+    /** Engine-time-to-client latency of trades, in microseconds. */
+    private static final class Latency
+    {
+        final org.HdrHistogram.Histogram histogram = new org.HdrHistogram.Histogram(3);
+        long messages;
+
+        void record(final JsonNode m)
+        {
+            messages++;
+            if ("trade".equals(m.path("type").asText()))
+            {
+                final java.time.Instant now = java.time.Instant.now();
+                final long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                histogram.recordValue(Math.max(0, (nowNanos - m.path("ts").asLong()) / 1_000));
+            }
+        }
+
+        @Override
+        public String toString()
+        {
+            return messages + " messages, trade p50 " + histogram.getValueAtPercentile(50) + " us, p99 " +
+                histogram.getValueAtPercentile(99) + " us, max " + histogram.getMaxValue() + " us";
+        }
+    }
+
     private static void drain(final List<JdkClient> clients, final List<StreamChecker> checkers) throws InterruptedException
+    {
+        drain(clients, checkers, null);
+    }
+
+    private static void drain(final List<JdkClient> clients, final List<StreamChecker> checkers, final Latency latency)
+        throws InterruptedException
     {
         boolean any = false;
         for (int i = 0; i < clients.size(); i++)
@@ -188,6 +229,10 @@ class SlowConsumerTest
             while ((m = clients.get(i).messages.poll()) != null)
             {
                 checkers.get(i).accept(m);
+                if (latency != null)
+                {
+                    latency.record(m);
+                }
                 any = true;
             }
         }

@@ -76,7 +76,7 @@ public final class StreamChecker
                 else if ("trade".equals(type))
                 {
                     trades.add(new JournalTruth.TradeRow(m.path("seq").asLong(), symbol, m.path("price").asText(),
-                        m.path("qty").asText(), m.path("side").asText()));
+                        m.path("qty").asText(), m.path("side").asText(), m.path("ts").asLong()));
                 }
                 else
                 {
