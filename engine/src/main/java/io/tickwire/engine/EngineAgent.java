@@ -40,6 +40,7 @@ public final class EngineAgent implements Agent, FragmentHandler
     private final AtomicCounter batchesJournaled;
     private final AtomicCounter malformedInputs;
     private JournalWriter writer;
+    private volatile boolean ready;
 
     /**
      * @param newJournalId non-zero to write a {@code JournalStart} with this id first (a new journal).
@@ -84,6 +85,15 @@ public final class EngineAgent implements Agent, FragmentHandler
         {
             apply(input, 0, input.capacity());
         }
+        ready = true;
+    }
+
+    /**
+     * @return true once the journal start and the start-up inputs are journaled.
+     */
+    public boolean ready()
+    {
+        return ready;
     }
 
     @Override

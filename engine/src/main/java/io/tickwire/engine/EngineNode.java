@@ -47,6 +47,7 @@ public final class EngineNode implements AutoCloseable
     private final Engine engine;
     private final RecoveryResult recovery;
     private final AgentRunner engineRunner;
+    private final EngineAgent engineAgent;
     private final AgentRunner simulatorRunner;
     private final SimulatorAgent simulatorAgent;
     private final AgentRunner feedRunner;
@@ -112,7 +113,7 @@ public final class EngineNode implements AutoCloseable
                     " has batches but no JournalStart: not a Tickwire journal");
             }
             journalId = newJournal ? newJournalId() : recovery.journalId();
-            final EngineAgent engineAgent = new EngineAgent(
+            engineAgent = new EngineAgent(
                 engine, j, newJournal ? journalId : 0, startupInputs, ingress, clock, journaled, malformed);
             engineRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle()), Throwable::printStackTrace, null,
                 new CompositeAgent(publisher, engineAgent));
@@ -166,7 +167,8 @@ public final class EngineNode implements AutoCloseable
     }
 
     /**
-     * Recovers the engine from the journal and starts its agents.
+     * Recovers the engine from the journal and starts its agents; returns once the start-up inputs
+     * (instrument definitions) are journaled.
      *
      * @throws IllegalStateException if the journal diverges from this engine's logic.
      */
@@ -174,6 +176,16 @@ public final class EngineNode implements AutoCloseable
     {
         final EngineNode node = new EngineNode(config);
         AgentRunner.startOnThread(node.engineRunner);
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!node.engineAgent.ready())
+        {
+            if (node.engineRunner.isClosed() || System.nanoTime() > deadline)
+            {
+                node.close();
+                throw new IllegalStateException("engine did not start (see the error above)");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
         if (node.simulatorRunner != null)
         {
             AgentRunner.startOnThread(node.simulatorRunner);
