@@ -313,7 +313,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             return;
         }
         final GwInstrument instrument = new GwInstrument(d.instrumentId(), d.symbol().trim(), d.priceScale(),
-            d.qtyScale(), d.tickSize(), d.lotSize(), d.mode(), 1 << 16);
+            d.qtyScale(), d.tickSize(), d.lotSize(), d.mode(), config.maxLevelsPerSide);
         instruments.put(instrument.instrumentId, instrument);
         bySymbol.put(instrument.symbol, instrument);
         instrumentList.add(instrument);
@@ -341,7 +341,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             return;
         }
         touch(instrument);
-        instrument.book.setLevel(b.side(), b.price(), b.quantity());
+        if (!instrument.book.setLevel(b.side(), b.price(), b.quantity()))
+        {
+            counters.levelsDropped.incrementAndGet();
+        }
         instrument.lastBookSeq = b.seq();
         instrument.bookChangedInBatch = true;
     }

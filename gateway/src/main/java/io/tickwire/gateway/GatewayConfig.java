@@ -32,6 +32,13 @@ public final class GatewayConfig
     public int maxInboundMessageBytes = 16 * 1024;
     /** Inbound messages per second per session; beyond it requests get RATE_LIMITED, and at 4x the session is closed (4029). */
     public int maxInboundPerSecond = 50;
+    /**
+     * Price levels per side the gateway's book of one instrument holds (preallocated: 16 bytes per level per
+     * side, so 2 MiB per instrument at the default). Must be at least what the engine can produce: its
+     * maxOrdersPerInstrument for matching instruments, its maxLevelsPerSide for feed instruments. A level
+     * beyond it is dropped and counted ({@code tickwire_gateway_levels_dropped_total}).
+     */
+    public int maxLevelsPerSide = 65_536;
     /** Default and maximum book depth. */
     public int defaultDepth = 10;
     public int maxDepth = 100;

@@ -19,6 +19,7 @@ public final class GatewayCounters
     public final AtomicLong requestErrors = new AtomicLong();
     public final AtomicLong batchesApplied = new AtomicLong();
     public final AtomicLong busGaps = new AtomicLong();
+    public final AtomicLong levelsDropped = new AtomicLong();
     public final AtomicLong gapEventsFilledFromJournal = new AtomicLong();
     public final AtomicLong lastSeq = new AtomicLong();
     public final AtomicLong maxSessionBytesInFlight = new AtomicLong();

@@ -42,6 +42,7 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             counter(b, "tickwire_gateway_request_errors_total", "Client requests answered with an error", c.requestErrors.get());
             counter(b, "tickwire_gateway_batches_applied_total", "Engine batches applied", c.batchesApplied.get());
             counter(b, "tickwire_gateway_bus_gaps_total", "Seq jumps seen on the bus", c.busGaps.get());
+            counter(b, "tickwire_gateway_levels_dropped_total", "Book levels beyond maxLevelsPerSide (a misconfiguration)", c.levelsDropped.get());
             counter(b, "tickwire_gateway_gap_events_filled_total", "Events filled from the journal after a bus gap", c.gapEventsFilledFromJournal.get());
             gauge(b, "tickwire_gateway_last_seq", "Last seq applied", c.lastSeq.get());
             gauge(b, "tickwire_gateway_max_session_bytes_in_flight", "Largest outbound bytes in flight seen on one session", c.maxSessionBytesInFlight.get());

@@ -87,10 +87,15 @@ class ManySessionsTest
                     final List<String> chosen = new ArrayList<>(symbols);
                     java.util.Collections.shuffle(chosen, random);
                     final List<String> subset = chosen.subList(0, 1 + random.nextInt(symbols.size()));
-                    collector.session.sendText(MAPPER.writeValueAsString(java.util.Map.of(
-                        "op", "subscribe", "channel", channel, "symbols", subset,
-                        "depth", 1 + random.nextInt(20))).replace(",\"depth\":", channel.equals("book") ? ",\"depth\":" : ",\"ignoredDepth\":"),
-                        org.eclipse.jetty.websocket.api.Callback.NOOP);
+                    final java.util.Map<String, Object> request = new java.util.LinkedHashMap<>();
+                    request.put("op", "subscribe");
+                    request.put("channel", channel);
+                    request.put("symbols", subset);
+                    if ("book".equals(channel))
+                    {
+                        request.put("depth", 1 + random.nextInt(20));
+                    }
+                    collector.session.sendText(MAPPER.writeValueAsString(request), org.eclipse.jetty.websocket.api.Callback.NOOP);
                 }
             }
             // Stream for a while, checking as we go.
