@@ -35,6 +35,23 @@ final class EngineCommand implements Callable<Integer>
         description = "An NDJSON or CSV tick file to sequence into a new journal (the simulator is off)")
     Path feed;
 
+    private static void reportFeed(final EngineNode node)
+    {
+        while (!node.feed().done())
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+        }
+        if (node.feed().failure() != null)
+        {
+            System.err.println("tickwire: feed stopped after " + node.feed().sent() + " inputs: " +
+                node.feed().failure().getMessage());
+        }
+        else
+        {
+            System.out.println("feed done: " + node.feed().sent() + " inputs sequenced; the engine keeps serving (Ctrl-C stops)");
+        }
+    }
+
     @Override
     public Integer call() throws Exception
     {
@@ -50,6 +67,12 @@ final class EngineCommand implements Callable<Integer>
         try (EngineNode node = EngineNode.launch(config))
         {
             Banner.engine(System.out, node);
+            if (node.feed() != null)
+            {
+                final Thread reporter = new Thread(() -> reportFeed(node), "tickwire-feed-report");
+                reporter.setDaemon(true);
+                reporter.start();
+            }
             ShutdownSignal.await();
         }
         return 0;

@@ -34,6 +34,8 @@ final class ClientSession implements Callback
     private volatile long completedBytes;
 
     long lastOutboundNanos;
+    long lastProgressNanos;
+    private long observedConsumed;
     long lastInboundNanos;
     long rateWindowStart;
     int rateWindowCount;
@@ -58,12 +60,27 @@ final class ClientSession implements Callback
         mask = capacity - 1;
         lastOutboundNanos = now;
         lastInboundNanos = now;
+        lastProgressNanos = now;
         rateWindowStart = now;
     }
 
     long bytesInFlight()
     {
         return queuedBytes - completedBytes;
+    }
+
+    /**
+     * @return true if Jetty completed a frame since the last call.
+     */
+    boolean progressed()
+    {
+        final long c = consumed;
+        if (c != observedConsumed)
+        {
+            observedConsumed = c;
+            return true;
+        }
+        return false;
     }
 
     int framesInFlight()

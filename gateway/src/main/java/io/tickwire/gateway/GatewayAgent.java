@@ -93,6 +93,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private long nextSessionId = 1;
     private long lastServiceNanos;
     private volatile boolean caughtUp;
+    private volatile boolean shutdownRequested;
+    private volatile boolean shutdownDone;
 
     public GatewayAgent(
         final GatewayConfig config,
@@ -159,6 +161,18 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     @Override
     public int doWork()
     {
+        if (shutdownRequested)
+        {
+            if (!shutdownDone)
+            {
+                for (final ClientSession session : sessionList)
+                {
+                    session.close(CloseCodes.GOING_AWAY, "gateway shutting down");
+                }
+                shutdownDone = true;
+            }
+            return 0;
+        }
         int work = 0;
         for (int i = 0; i < COMMANDS_PER_CYCLE; i++)
         {
@@ -171,6 +185,15 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             work++;
         }
         work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+        if (journalReader != null)
+        {
+            // Keep the gap-filling reader near the head (batches already applied are skipped), so a bus gap
+            // after a long uptime is filled from where it happened, not from where the gateway started.
+            for (int i = 0; i < FRAGMENTS_PER_CYCLE && journalReader.poll(journalHandler); i++)
+            {
+                work++;
+            }
+        }
         final long now = clock.nanoTime();
         if (now - lastServiceNanos >= SERVICE_INTERVAL_NANOS)
         {
@@ -178,6 +201,19 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             work += serviceSessions(now);
         }
         return work;
+    }
+
+    /**
+     * Asks the agent to close every session with 1001 (any thread); see {@link #shutdownDone()}.
+     */
+    void requestShutdown()
+    {
+        shutdownRequested = true;
+    }
+
+    boolean shutdownDone()
+    {
+        return shutdownDone;
     }
 
     @Override
@@ -415,8 +451,11 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                     slowConsumer(session);
                     continue;
                 }
+                // prev is the later of this subscription's last trade and the stream's real previous trade:
+                // a trade the gateway never saw (a bus gap nothing could fill) shows as a gap to the client.
+                final long prev = Math.max(sub.lastSentSeq, trades.prev[t]);
                 final ByteBuffer payload;
-                if (sub.lastSentSeq == trades.prev[t])
+                if (prev == trades.prev[t])
                 {
                     if (shared == null)
                     {
@@ -426,7 +465,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 }
                 else
                 {
-                    payload = encodeTrade(instrument, trades, t, sub.lastSentSeq);
+                    payload = encodeTrade(instrument, trades, t, prev);
                 }
                 send(session, payload, now);
                 sub.lastSentSeq = trades.seq[t];
@@ -458,6 +497,11 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 }
                 if (mustConflate(sub, now))
                 {
+                    if (sub.closeOnLag && overBound(sub.session))
+                    {
+                        slowConsumer(sub.session);
+                        continue;
+                    }
                     markDirty(sub);
                     continue;
                 }
@@ -500,6 +544,11 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             }
             if (mustConflate(sub, now))
             {
+                if (sub.closeOnLag && overBound(sub.session))
+                {
+                    slowConsumer(sub.session);
+                    continue;
+                }
                 sub.clientView.copyFrom(view.published);
                 markDirty(sub);
                 continue;
@@ -523,6 +572,11 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
         view.commit();
         view.lastPublishedSeq = seq;
+    }
+
+    private boolean overBound(final ClientSession session)
+    {
+        return session.bytesInFlight() > config.conflateAboveBytes || session.ringFull();
     }
 
     private boolean mustConflate(final StreamSub sub, final long now)
@@ -588,6 +642,15 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
 
     private void send(final ClientSession session, final ByteBuffer payload, final long now)
     {
+        if (session.closing)
+        {
+            return;
+        }
+        if (session.ringFull())
+        {
+            slowConsumer(session); // a reply or snapshot that cannot be queued within the frame bound
+            return;
+        }
         final int length = payload.remaining();
         session.send(payload, now);
         counters.messagesSent.lazySet(counters.messagesSent.get() + 1);
@@ -614,18 +677,23 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         toFlush.clear();
     }
 
+    /**
+     * Closes a session that cannot keep up (4008). The reason names the lowest seq delivered on any of its
+     * streams: resuming every stream from it (or each from its own last seq) loses nothing.
+     */
     private void slowConsumer(final ClientSession session)
     {
-        long resumeFrom = Long.MAX_VALUE;
+        if (session.closing)
+        {
+            return;
+        }
+        long resumeFrom = lastAppliedSeq;
         for (final StreamSub sub : session.subs)
         {
-            if (sub.channel == Channel.TRADES)
-            {
-                resumeFrom = Math.min(resumeFrom, sub.lastSentSeq);
-            }
+            resumeFrom = Math.min(resumeFrom, sub.lastSentSeq);
         }
         counters.slowConsumerCloses.incrementAndGet();
-        session.close(CloseCodes.SLOW_CONSUMER, "slow consumer; resume trades from " + resumeFrom);
+        session.close(CloseCodes.SLOW_CONSUMER, "slow consumer; resume from " + resumeFrom);
     }
 
     private int serviceSessions(final long now)
@@ -633,6 +701,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         int work = 0;
         final long heartbeatNanos = config.heartbeatInterval.toNanos();
         final long idleNanos = config.idleTimeout.toNanos();
+        final long stuckNanos = config.stuckTimeout.toNanos();
         for (int i = 0; i < sessionList.size(); i++)
         {
             final ClientSession session = sessionList.get(i);
@@ -645,11 +714,20 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 flushDirty(session, now);
                 work++;
             }
-            if (now - session.lastOutboundNanos >= heartbeatNanos)
+            if (now - session.lastOutboundNanos >= heartbeatNanos && session.framesInFlight() == 0)
             {
                 writer.wrap(scratch, 0);
                 send(session, copy(json.heartbeat(lastAppliedSeq)), now);
                 work++;
+            }
+            if (session.progressed())
+            {
+                session.lastProgressNanos = now;
+            }
+            else if (session.framesInFlight() > 0 && now - session.lastProgressNanos >= stuckNanos)
+            {
+                counters.slowConsumerCloses.incrementAndGet();
+                session.close(CloseCodes.SLOW_CONSUMER, "no write progress for " + config.stuckTimeout.toSeconds() + " s");
             }
             if (idleNanos > 0 && now - session.lastInboundNanos >= idleNanos)
             {
@@ -903,6 +981,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             final StreamSub sub = new StreamSub(session, channel, instrument, view);
             sub.lastSentSeq = seq;
             sub.minIntervalNanos = minInterval;
+            sub.closeOnLag = request.policy() == io.tickwire.codecs.json.SlowConsumerPolicy.CLOSE;
             session.subs.add(sub);
             switch (channel)
             {
@@ -939,6 +1018,11 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
 
     private void resync(final ClientSession session, final long now)
     {
+        if (request.channel() == Channel.TRADES)
+        {
+            error(session, ErrorCode.BAD_REQUEST, "resync applies to book and ticker; resume trades with subscribe and from", now);
+            return;
+        }
         final GwInstrument[] resolved = resolveSymbols(session, now);
         if (resolved == null)
         {

@@ -44,8 +44,13 @@ public final class GatewayConfig
     public int maxDepth = 100;
     /** Heartbeat after this long without traffic to a session. */
     public Duration heartbeatInterval = Duration.ofSeconds(1);
-    /** A session that sends nothing for this long is closed (1001); 0 for never. */
-    public Duration idleTimeout = Duration.ofMinutes(5);
+    /**
+     * A session that sends nothing for this long is closed (1001); 0 (default) for never: listen-only clients
+     * are normal. Dead connections are caught by {@link #stuckTimeout}.
+     */
+    public Duration idleTimeout = Duration.ZERO;
+    /** A session with frames in flight and no write progress for this long is closed (4008). */
+    public Duration stuckTimeout = Duration.ofSeconds(60);
     /** Bytes in flight to a session above which book and ticker updates conflate. */
     public int conflateAboveBytes = 64 * 1024;
     /** Bytes in flight to a session above which a non-conflatable message (trade) closes it (4008). */

@@ -126,6 +126,12 @@ public final class GatewayServer implements AutoCloseable
     @Override
     public void close()
     {
+        agent.requestShutdown();
+        final long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!agent.shutdownDone() && !runner.isClosed() && System.nanoTime() < deadline)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
         try
         {
             server.stop();

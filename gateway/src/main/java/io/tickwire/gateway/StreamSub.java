@@ -16,6 +16,8 @@ final class StreamSub
     /** Minimum nanoseconds between two messages (maxHz); 0 for no limit. */
     long minIntervalNanos;
     long lastSendNanos;
+    /** {@code "policy":"close"}: falling behind closes the session (4008) instead of conflating. */
+    boolean closeOnLag;
     /** Behind: the next message will be a conflated catch-up. */
     boolean dirty;
     /** For a dirty book subscription: the client's view when it fell behind. */

@@ -13,7 +13,7 @@ public enum ClientOp
     PING("ping"),
     /** {@code instruments}: the list of instruments. */
     INSTRUMENTS("instruments"),
-    /** {@code resync}: a new book snapshot for subscribed streams (reserved: parsed, served later). */
+    /** {@code resync}: a new snapshot of subscribed book or ticker streams, without touching other streams. */
     RESYNC("resync"),
     /** {@code order}: enter an order (reserved: parsed, served later). */
     ORDER("order"),

@@ -44,15 +44,16 @@ public enum ErrorCode
     TOO_MANY_SUBSCRIPTIONS("The subscription would exceed the connection's limit of streams"),
 
     /**
-     * {@code unsubscribe} (or {@code resync}) named a stream this connection is not subscribed to.
+     * {@code resync} named a stream this connection is not subscribed to (unsubscribing a stream one does not
+     * have is not an error).
      */
     NOT_SUBSCRIBED("The request names a stream this connection is not subscribed to"),
 
     /**
-     * The connection fell too far behind on a subscription with {@code "policy":"close"}. Sent as the last
-     * message: the server then closes the connection (WebSocket close code 1008).
+     * Reserved. A client that falls too far behind is closed with WebSocket close code 4008 and a reason
+     * naming the seq to resume from; no error message is sent first (it would queue behind the backlog).
      */
-    SLOW_CONSUMER("The client fell behind on a policy=close subscription; the connection is closed"),
+    SLOW_CONSUMER("Reserved: slow consumers are closed with close code 4008, see docs/protocol.md"),
 
     /**
      * The server failed to serve a valid request. The request may be retried.

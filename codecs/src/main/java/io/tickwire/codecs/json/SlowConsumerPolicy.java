@@ -6,9 +6,12 @@ package io.tickwire.codecs.json;
  */
 public enum SlowConsumerPolicy
 {
-    /** Merge pending updates per stream and send the newest state (book messages say {@code "conflated":true}). */
+    /**
+     * Book and ticker: merge pending updates per stream and send the newest state (book messages say
+     * {@code "conflated":true}). Trades cannot be merged: a trades subscription always behaves as {@link #CLOSE}.
+     */
     CONFLATE("conflate"),
-    /** Send {@code SLOW_CONSUMER} and close the connection: for clients that must see every event. */
+    /** Close the connection with 4008 and the seq to resume from: for clients that must see every event. */
     CLOSE("close");
 
     private static final SlowConsumerPolicy[] VALUES = values();

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Proves that encoding outbound messages allocates nothing: the thread's allocated-bytes counter
  * ({@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()}) stays put over many messages
- * after warm-up. A JMH {@code -prof gc} benchmark in {@code perf} is the second proof.
+ * after warm-up.
  */
 class JsonAllocationTest
 {

@@ -7,8 +7,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Sends the inputs of a {@link FeedFileReader} on the engine's ingress stream as fast as the stream takes
  * them, so the engine sequences and journals an external tick file like any other input. Back pressure:
- * the current input is offered again on the next duty cycle. At the end of the file the agent idles and
- * reports {@link #done()}.
+ * the current input is offered again on the next duty cycle. At the end of the file, or at the first bad
+ * line under the fail-fast policy ({@link #failure()}), the agent idles and reports {@link #done()}.
  */
 public final class FeedAgent implements Agent
 {
@@ -19,6 +19,7 @@ public final class FeedAgent implements Agent
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[FeedFileReader.MAX_MESSAGE_LENGTH]);
     private int pendingLength;
     private volatile boolean done;
+    private volatile RuntimeException failure;
     private volatile long sent;
 
     public FeedAgent(final FeedFileReader reader, final Publication ingress)
@@ -39,7 +40,17 @@ public final class FeedAgent implements Agent
         {
             if (pendingLength == 0)
             {
-                pendingLength = reader.read(buffer, 0);
+                try
+                {
+                    pendingLength = reader.read(buffer, 0);
+                }
+                catch (final RuntimeException ex)
+                {
+                    // A bad line under the fail-fast policy (or an I/O error): stop here, say why, never spin.
+                    failure = ex;
+                    done = true;
+                    return work;
+                }
                 if (pendingLength == 0)
                 {
                     done = true;
@@ -68,6 +79,14 @@ public final class FeedAgent implements Agent
     public boolean done()
     {
         return done;
+    }
+
+    /**
+     * @return why the feed stopped before its end (a bad line with the fail-fast policy), or null.
+     */
+    public RuntimeException failure()
+    {
+        return failure;
     }
 
     public long sent()
