@@ -32,6 +32,18 @@ public final class TickwireCli implements Runnable
         // Chronicle must never phone home, whatever way this JVM was started.
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
+        // Libraries log their start-up chatter at INFO; the banner says what matters. Override with -D.
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    }
+
+    private static void setIfAbsent(final String key, final String value)
+    {
+        if (System.getProperty(key) == null)
+        {
+            System.setProperty(key, value);
+        }
     }
 
     @CommandLine.Spec

@@ -210,13 +210,14 @@ public final class JournalDump implements MarketDataListener
         if (format == Format.NDJSON)
         {
             json("ticker", instrument, t.seq(), t.prev());
+            // As on the WebSocket: a side without a price has a null quantity too.
             line.append(",\"bid\":").append(jsonPrice(t.bidPrice(), ps))
-                .append(",\"bidQty\":\"").append(Decimals.toString(t.bidQty(), qs))
-                .append("\",\"ask\":").append(jsonPrice(t.askPrice(), ps))
-                .append(",\"askQty\":\"").append(Decimals.toString(t.askQty(), qs))
-                .append("\",\"last\":").append(jsonPrice(t.lastPrice(), ps))
-                .append(",\"lastQty\":\"").append(Decimals.toString(t.lastQty(), qs))
-                .append("\",\"volume\":\"").append(Decimals.toString(t.volume(), qs))
+                .append(",\"bidQty\":").append(jsonQty(t.bidPrice(), t.bidQty(), qs))
+                .append(",\"ask\":").append(jsonPrice(t.askPrice(), ps))
+                .append(",\"askQty\":").append(jsonQty(t.askPrice(), t.askQty(), qs))
+                .append(",\"last\":").append(jsonPrice(t.lastPrice(), ps))
+                .append(",\"lastQty\":").append(jsonQty(t.lastPrice(), t.lastQty(), qs))
+                .append(",\"volume\":\"").append(Decimals.toString(t.volume(), qs))
                 .append("\",\"ts\":").append(engineTime).append('}');
         }
         else
@@ -278,6 +279,11 @@ public final class JournalDump implements MarketDataListener
     private static String jsonPrice(final long price, final int scale)
     {
         return price == Long.MIN_VALUE ? "null" : "\"" + Decimals.toString(price, scale) + "\"";
+    }
+
+    private static String jsonQty(final long price, final long qty, final int scale)
+    {
+        return price == Long.MIN_VALUE ? "null" : "\"" + Decimals.toString(qty, scale) + "\"";
     }
 
     private static String csvPrice(final long price, final int scale)

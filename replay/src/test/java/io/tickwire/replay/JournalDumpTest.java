@@ -71,14 +71,14 @@ class JournalDumpTest
                     "\"tickSize\":\"0.01\",\"lotSize\":\"0.0001\",\"mode\":\"matching\"}\n" +
                 "{\"type\":\"book\",\"symbol\":\"BTC-USD\",\"seq\":2,\"prev\":0,\"side\":\"ask\",\"price\":\"101.25\"," +
                     "\"qty\":\"0.5\",\"orders\":1,\"ts\":1001}\n" +
-                "{\"type\":\"ticker\",\"symbol\":\"BTC-USD\",\"seq\":3,\"prev\":0,\"bid\":null,\"bidQty\":\"0\"," +
-                    "\"ask\":\"101.25\",\"askQty\":\"0.5\",\"last\":null,\"lastQty\":\"0\",\"volume\":\"0\",\"ts\":1001}\n" +
+                "{\"type\":\"ticker\",\"symbol\":\"BTC-USD\",\"seq\":3,\"prev\":0,\"bid\":null,\"bidQty\":null," +
+                    "\"ask\":\"101.25\",\"askQty\":\"0.5\",\"last\":null,\"lastQty\":null,\"volume\":\"0\",\"ts\":1001}\n" +
                 "{\"type\":\"trade\",\"symbol\":\"BTC-USD\",\"seq\":4,\"prev\":0,\"price\":\"101.25\",\"qty\":\"0.5\"," +
                     "\"side\":\"buy\",\"ts\":1002}\n" +
                 "{\"type\":\"book\",\"symbol\":\"BTC-USD\",\"seq\":5,\"prev\":2,\"side\":\"ask\",\"price\":\"101.25\"," +
                     "\"qty\":\"0\",\"orders\":0,\"ts\":1002}\n" +
-                "{\"type\":\"ticker\",\"symbol\":\"BTC-USD\",\"seq\":6,\"prev\":3,\"bid\":null,\"bidQty\":\"0\"," +
-                    "\"ask\":null,\"askQty\":\"0\",\"last\":\"101.25\",\"lastQty\":\"0.5\",\"volume\":\"0.5\",\"ts\":1002}\n");
+                "{\"type\":\"ticker\",\"symbol\":\"BTC-USD\",\"seq\":6,\"prev\":3,\"bid\":null,\"bidQty\":null," +
+                    "\"ask\":null,\"askQty\":null,\"last\":\"101.25\",\"lastQty\":\"0.5\",\"volume\":\"0.5\",\"ts\":1002}\n");
 
             assertThat(dump(journal, JournalDump.Format.CSV, 4, 5, Set.of())).isEqualTo(
                 JournalDump.CSV_HEADER + "\n" +
