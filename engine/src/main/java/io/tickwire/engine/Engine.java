@@ -288,7 +288,15 @@ public final class Engine implements OrderBookListener
 
     private static boolean equalBytes(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int length)
     {
-        for (int i = 0; i < length; i++)
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            if (a.getLong(aOffset + i) != b.getLong(i))
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
         {
             if (a.getByte(aOffset + i) != b.getByte(i))
             {
