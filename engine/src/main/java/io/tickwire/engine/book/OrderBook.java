@@ -94,8 +94,10 @@ public final class OrderBook
         this.maxOrders = maxOrders;
         this.maxFillsPerOrder = maxFillsPerOrder;
         this.listener = listener;
-        // Load factor 0.5 and room for maxOrders keys: the map never resizes.
-        ordersByKey = new Long2ObjectHashMap<>(Math.max(8, 2 * maxOrders), 0.5f, true);
+        // Sized for the usual number of live orders, not the maximum: a table of 2 x maxOrders slots spreads a
+        // few hundred live keys over megabytes and every lookup misses the cache. It grows (allocating) only when
+        // the live orders reach a new high-water mark, never in a steady state.
+        ordersByKey = new Long2ObjectHashMap<>(Math.min(Math.max(8, 2 * maxOrders), 4096), 0.5f, true);
         bids = new BookSide(Side.BUY, maxOrders);
         asks = new BookSide(Side.SELL, maxOrders);
         for (int i = 0; i < maxOrders; i++)
