@@ -291,7 +291,9 @@ class GatewayLimitsTest
             "{\"op\":\"subscribe\",\"id\":4,\"channel\":\"trades\",\"symbols\":[\"BTC-USD\"]}",
             "{\"op\":\"subscribe\",\"id\":5,\"channel\":\"ticker\",\"symbols\":[\"BTC-USD\"]}",
             "{\"op\":\"unsubscribe\",\"id\":6,\"channel\":\"trades\",\"symbols\":[\"SOL-USD\"]}",
-            "{\"op\":\"subscribe\",\"id\":7,\"channel\":\"ticker\",\"symbols\":[\"BTC-USD\"]}",
+            // a symbol listed twice is one stream (the parser drops repeats): 4 + 1 = 5 streams, at the limit
+            "{\"op\":\"subscribe\",\"id\":7,\"channel\":\"ticker\",\"symbols\":[\"BTC-USD\",\"BTC-USD\"]}",
+            "{\"op\":\"subscribe\",\"id\":8,\"channel\":\"ticker\",\"symbols\":[\"ETH-USD\"]}",
         };
         final List<String> replies = new ArrayList<>();
         for (final String request : requests)
@@ -307,7 +309,8 @@ class GatewayLimitsTest
             "4 subscribed ",
             "5 error TOO_MANY_SUBSCRIPTIONS",
             "6 unsubscribed ",
-            "7 subscribed ");
+            "7 subscribed ",
+            "8 error TOO_MANY_SUBSCRIPTIONS");
     }
 
     @Test
