@@ -46,7 +46,11 @@ final class ClientSession implements Callback
     long conflated;
 
     ClientSession(
-        final long id, final WsEndpoint endpoint, final Principal principal, final int maxFramesInFlight, final long now)
+        final long id,
+        final WsEndpoint endpoint,
+        final Principal principal,
+        final int maxFramesInFlight,
+        final long now)
     {
         this.id = id;
         this.endpoint = endpoint;

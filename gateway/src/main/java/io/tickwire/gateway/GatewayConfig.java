@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Gateway configuration. Every bound has a stated policy at the bound (docs/protocol.md, docs/operations.md).
+ * Gateway configuration. Every bound has a stated policy at the bound: docs/security.md lists them all (see also
+ * docs/protocol.md and docs/operations.md).
  */
 public final class GatewayConfig
 {

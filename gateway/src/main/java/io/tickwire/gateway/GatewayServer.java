@@ -101,7 +101,8 @@ public final class GatewayServer implements AutoCloseable
         {
             throw new IllegalArgumentException("jwtLeeway must not be negative");
         }
-        return new TokenVerifier(config.jwtSecret, () -> System.currentTimeMillis() / 1000, config.jwtLeeway.toSeconds());
+        return new TokenVerifier(
+            config.jwtSecret, () -> System.currentTimeMillis() / 1000, config.jwtLeeway.toSeconds());
     }
 
     /**

@@ -35,7 +35,8 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             final StringBuilder b = new StringBuilder(2048);
             counter(b, "tickwire_gateway_sessions_opened_total", "Sessions opened", c.sessionsOpened.get());
             counter(b, "tickwire_gateway_sessions_closed_total", "Sessions closed", c.sessionsClosed.get());
-            counter(b, "tickwire_gateway_sessions_refused_total", "Sessions closed 1013 by the agent at its session limit", c.sessionsRefused.get());
+            counter(b, "tickwire_gateway_sessions_refused_total",
+                "Sessions closed 1013 by the agent at its session limit", c.sessionsRefused.get());
             b.append("# HELP tickwire_gateway_upgrades_refused_total WebSocket upgrades refused, by reason\n")
                 .append("# TYPE tickwire_gateway_upgrades_refused_total counter\n");
             refused(b, "origin", c.upgradesRefusedOrigin.get());
@@ -43,7 +44,8 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             refused(b, "bad_request", c.upgradesRefusedBadRequest.get());
             refused(b, "gateway_full", c.upgradesRefusedGatewayFull.get());
             refused(b, "ip_limit", c.upgradesRefusedIpLimit.get());
-            gauge(b, "tickwire_gateway_connections", "WebSocket connections admitted and not yet closed", connections.getAsInt());
+            gauge(b, "tickwire_gateway_connections", "WebSocket connections admitted and not yet closed",
+                connections.getAsInt());
             gauge(b, "tickwire_gateway_sessions", "Open sessions", c.activeSessions.get());
             counter(b, "tickwire_gateway_messages_sent_total", "Messages queued to sessions", c.messagesSent.get());
             counter(b, "tickwire_gateway_bytes_sent_total", "Bytes queued to sessions", c.bytesSent.get());
@@ -82,7 +84,8 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
 
     private static void refused(final StringBuilder b, final String reason, final long value)
     {
-        b.append("tickwire_gateway_upgrades_refused_total{reason=\"").append(reason).append("\"} ").append(value).append('\n');
+        b.append("tickwire_gateway_upgrades_refused_total{reason=\"").append(reason).append("\"} ")
+            .append(value).append('\n');
     }
 
     private static void gauge(final StringBuilder b, final String name, final String help, final long value)

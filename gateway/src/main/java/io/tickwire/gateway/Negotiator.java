@@ -55,7 +55,9 @@ final class Negotiator implements WebSocketNegotiator
         this.counters = counters;
         this.verifier = verifier;
         this.limiter = limiter;
-        this.allowedOrigins = config.allowedOrigins.stream().map(Negotiator::normaliseOrigin).collect(Collectors.toUnmodifiableSet());
+        this.allowedOrigins = config.allowedOrigins.stream()
+            .map(Negotiator::normaliseOrigin)
+            .collect(Collectors.toUnmodifiableSet());
     }
 
     static String normaliseOrigin(final String origin)
@@ -212,7 +214,11 @@ final class Negotiator implements WebSocketNegotiator
     }
 
     private static FrameHandler refuse(
-        final Response response, final Callback callback, final int status, final String reason, final AtomicLong counter)
+        final Response response,
+        final Callback callback,
+        final int status,
+        final String reason,
+        final AtomicLong counter)
     {
         counter.incrementAndGet();
         response.setStatus(status);

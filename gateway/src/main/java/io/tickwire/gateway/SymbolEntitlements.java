@@ -25,7 +25,8 @@ public final class SymbolEntitlements
     private final String[] prefixes;
     private final List<String> patterns;
 
-    private SymbolEntitlements(final boolean all, final Set<String> exact, final String[] prefixes, final List<String> patterns)
+    private SymbolEntitlements(
+        final boolean all, final Set<String> exact, final String[] prefixes, final List<String> patterns)
     {
         this.all = all;
         this.exact = exact;

@@ -78,6 +78,16 @@ class TokenVerifierTest
     }
 
     @Test
+    void theExampleInDocsSecurityMdVerifies() throws Exception
+    {
+        final TokenVerifier docs = new TokenVerifier(Tokens.secret("tickwire-example-secret-0123456789abcdef"),
+            () -> 1_800_000_000L, 0);
+        final Principal p = docs.verify("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MTg5MzQ1NjAwMCwic3ltIjpbIkJUQy0qIiwiRVRILVVTRCJdLCJ0cmFkZSI6ZmFsc2V9.GZ3WDsAgDoYTDGydRq3BZYtmFV1LxLm71I-hQy5Plnk");
+        assertThat(List.of(p.user(), p.symbols().patterns(), p.trade(), p.expiresAt()))
+            .containsExactly("alice", List.of("BTC-*", "ETH-USD"), false, 1_893_456_000L);
+    }
+
+    @Test
     void expiryAndNotBeforeAreExactAtTheBoundary() throws Exception
     {
         refused(sign(SECRET, "{\"sub\":\"a\",\"exp\":" + NOW + "}"), "token expired");
