@@ -374,6 +374,10 @@ final class HostileCases
         {
             return text;
         }
+        if (length == 0)
+        {
+            return "";
+        }
         return Character.isHighSurrogate(text.charAt(length - 1)) ? text.substring(0, length - 1) : text.substring(0, length);
     }
 

@@ -89,11 +89,14 @@ public final class JettyClient implements Session.Listener.AutoDemanding, TestSo
         callback.succeed();
     }
 
+    /**
+     * Jetty reports the close after an error too, so only the close ends the connection here: an error while
+     * sending (the gateway closed first) must not hide the close code that follows.
+     */
     @Override
     public void onWebSocketError(final Throwable cause)
     {
         error = cause;
-        ended.countDown();
     }
 
     @Override
