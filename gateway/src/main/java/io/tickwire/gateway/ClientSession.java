@@ -25,6 +25,8 @@ final class ClientSession implements Callback
     final CoreSession core;
     final List<StreamSub> subs = new ArrayList<>();
     final String remote;
+    /** Who the connection is and what it may subscribe to, as verified at upgrade. */
+    final Principal principal;
 
     private final long[] ring;
     private final int mask;
@@ -45,10 +47,16 @@ final class ClientSession implements Callback
     long messagesSent;
     long conflated;
 
-    ClientSession(final long id, final WsEndpoint endpoint, final int maxFramesInFlight, final long now)
+    ClientSession(
+        final long id,
+        final WsEndpoint endpoint,
+        final Principal principal,
+        final int maxFramesInFlight,
+        final long now)
     {
         this.id = id;
         this.endpoint = endpoint;
+        this.principal = principal;
         this.core = endpoint.core();
         this.remote = String.valueOf(core.getRemoteAddress());
         int capacity = 1;

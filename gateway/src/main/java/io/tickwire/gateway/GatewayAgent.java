@@ -49,7 +49,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private static final long SERVICE_INTERVAL_NANOS = 1_000_000;
     private static final int BATCH_SCAN_BYTES = MessageHeaderDecoder.ENCODED_LENGTH + BatchHeaderDecoder.BLOCK_LENGTH;
 
-    private record Open(WsEndpoint endpoint)
+    private record Open(WsEndpoint endpoint, Principal principal)
     {
     }
 
@@ -121,7 +121,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
 
     boolean enqueueOpen(final WsEndpoint endpoint)
     {
-        return commands.offer(new Open(endpoint));
+        return commands.offer(new Open(endpoint, endpoint.principal()));
     }
 
     boolean enqueueText(final WsEndpoint endpoint, final String text)
@@ -830,6 +830,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
         else if (command instanceof Open open)
         {
+            // The upgrade already refuses sessions over maxSessions (HTTP 503) and a closed session leaves this
+            // queue before its place is given again, so this is a backstop that should never fire.
             if (sessions.size() >= config.maxSessions)
             {
                 counters.sessionsRefused.incrementAndGet();
@@ -838,7 +840,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 return;
             }
             final ClientSession session =
-                new ClientSession(nextSessionId++, open.endpoint(), config.maxFramesInFlight, clock.nanoTime());
+                new ClientSession(nextSessionId++, open.endpoint(), open.principal(), config.maxFramesInFlight,
+                    clock.nanoTime());
             sessions.put(open.endpoint(), session);
             sessionList.add(session);
             counters.sessionsOpened.incrementAndGet();
@@ -923,6 +926,31 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         flushSessions();
     }
 
+    /**
+     * Checks every symbol of the request against the session's entitlements before anything else is looked
+     * up, so NOT_ENTITLED takes precedence over UNKNOWN_SYMBOL and reveals nothing about unentitled symbols.
+     *
+     * @return true if all are entitled; otherwise the NOT_ENTITLED error naming the first one was sent.
+     */
+    private boolean entitled(final ClientSession session, final long now)
+    {
+        final SymbolEntitlements entitlements = session.principal.symbols();
+        if (entitlements.allowsAll())
+        {
+            return true;
+        }
+        for (int i = 0; i < request.symbolCount(); i++)
+        {
+            final String symbol = request.symbol(i);
+            if (!entitlements.allows(symbol))
+            {
+                error(session, ErrorCode.NOT_ENTITLED, "not entitled to symbol '" + symbol + "'", now);
+                return false;
+            }
+        }
+        return true;
+    }
+
     private GwInstrument[] resolveSymbols(final ClientSession session, final long now)
     {
         final GwInstrument[] resolved = new GwInstrument[request.symbolCount()];
@@ -951,6 +979,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         if (channel == Channel.TRADES && request.maxHzMilli() > 0)
         {
             error(session, ErrorCode.BAD_REQUEST, "maxHz applies to book and ticker; trades are never conflated", now);
+            return;
+        }
+        if (!entitled(session, now))
+        {
             return;
         }
         final GwInstrument[] resolved = resolveSymbols(session, now);
@@ -1030,6 +1062,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         if (request.channel() == Channel.TRADES)
         {
             error(session, ErrorCode.BAD_REQUEST, "resync applies to book and ticker; resume trades with subscribe and from", now);
+            return;
+        }
+        if (!entitled(session, now))
+        {
             return;
         }
         final GwInstrument[] resolved = resolveSymbols(session, now);

@@ -4,9 +4,11 @@ import io.tickwire.engine.EngineConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Gateway configuration. Every bound has a stated policy at the bound (docs/protocol.md, docs/operations.md).
+ * Gateway configuration. Every bound has a stated policy at the bound: docs/security.md lists them all (see also
+ * docs/protocol.md and docs/operations.md).
  */
 public final class GatewayConfig
 {
@@ -26,6 +28,24 @@ public final class GatewayConfig
     public Path journalDirectory;
     /** Sessions per gateway; beyond it the upgrade is refused with HTTP 503. */
     public int maxSessions = 10_000;
+    /** Sessions per remote IP address; beyond it the upgrade is refused with HTTP 429. */
+    public int maxSessionsPerIp = 1_000;
+    /**
+     * Secret of the HS256 bearer tokens (docs/security.md), at least 32 bytes; null turns token authentication
+     * off (every connection is anonymous: all symbols). With a secret, a token that is presented must be
+     * valid, or the upgrade is refused with HTTP 401.
+     */
+    public byte[] jwtSecret;
+    /** Refuse upgrades that carry no token (HTTP 401). Needs {@link #jwtSecret}. */
+    public boolean requireToken;
+    /** Clock skew tolerated when checking a token's {@code exp} and {@code nbf}. */
+    public Duration jwtLeeway = Duration.ZERO;
+    /**
+     * Origins (scheme://host[:port], compared ignoring case) allowed to open a WebSocket; an upgrade with any
+     * other {@code Origin} header is refused with HTTP 403. An upgrade without {@code Origin} (not a
+     * browser) is allowed. Empty: every origin is allowed.
+     */
+    public List<String> allowedOrigins = List.of();
     /** Stream subscriptions per session; beyond it subscribe answers TOO_MANY_SUBSCRIPTIONS. */
     public int maxSubscriptionsPerSession = 1_000;
     /** Largest inbound text message; larger closes with 1009. */

@@ -24,4 +24,14 @@ public final class GatewayCounters
     public final AtomicLong lastSeq = new AtomicLong();
     public final AtomicLong maxSessionBytesInFlight = new AtomicLong();
     public final AtomicLong activeSessions = new AtomicLong();
+    /** Upgrades refused (Jetty threads): Origin not allowed (403). */
+    public final AtomicLong upgradesRefusedOrigin = new AtomicLong();
+    /** Upgrades refused: token missing where required, or invalid (401). */
+    public final AtomicLong upgradesRefusedToken = new AtomicLong();
+    /** Upgrades refused: malformed upgrade request or unsupported subprotocol (400). */
+    public final AtomicLong upgradesRefusedBadRequest = new AtomicLong();
+    /** Upgrades refused: maxSessions reached (503). */
+    public final AtomicLong upgradesRefusedGatewayFull = new AtomicLong();
+    /** Upgrades refused: maxSessionsPerIp reached (429). */
+    public final AtomicLong upgradesRefusedIpLimit = new AtomicLong();
 }

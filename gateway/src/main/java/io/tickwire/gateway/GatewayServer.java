@@ -33,10 +33,13 @@ public final class GatewayServer implements AutoCloseable
     private final AgentRunner runner;
     private final Server server;
     private final ServerConnector connector;
+    private final ConnectionLimiter limiter;
 
     private GatewayServer(final GatewayConfig config)
     {
         this.config = config;
+        final TokenVerifier verifier = tokenVerifier(config);
+        limiter = new ConnectionLimiter(config.maxSessions, config.maxSessionsPerIp);
         Aeron client = null;
         Journal opened = null;
         try
@@ -57,9 +60,9 @@ public final class GatewayServer implements AutoCloseable
             server.addConnector(connector);
 
             final WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler();
-            ws.addMapping("/stream", new Negotiator(agent, config));
+            ws.addMapping("/stream", new Negotiator(agent, config, counters, verifier, limiter));
             final Handler.Sequence handlers = new Handler.Sequence();
-            handlers.addHandler(new MetricsHandler(counters, agent::caughtUp));
+            handlers.addHandler(new MetricsHandler(counters, agent::caughtUp, limiter::open));
             final ResourceHandler files = new ResourceHandler();
             final ResourceFactory resources = ResourceFactory.of(server);
             files.setBaseResource(config.staticDirectory != null ?
@@ -82,6 +85,24 @@ public final class GatewayServer implements AutoCloseable
         }
         aeron = client;
         journal = opened;
+    }
+
+    private static TokenVerifier tokenVerifier(final GatewayConfig config)
+    {
+        if (config.jwtSecret == null)
+        {
+            if (config.requireToken)
+            {
+                throw new IllegalArgumentException("requireToken needs a jwtSecret");
+            }
+            return null;
+        }
+        if (config.jwtLeeway.isNegative())
+        {
+            throw new IllegalArgumentException("jwtLeeway must not be negative");
+        }
+        return new TokenVerifier(
+            config.jwtSecret, () -> System.currentTimeMillis() / 1000, config.jwtLeeway.toSeconds());
     }
 
     /**
@@ -121,6 +142,22 @@ public final class GatewayServer implements AutoCloseable
     public GatewayConfig config()
     {
         return config;
+    }
+
+    /**
+     * @return WebSocket connections admitted at upgrade and not yet closed.
+     */
+    public int openConnections()
+    {
+        return limiter.open();
+    }
+
+    /**
+     * @return WebSocket connections from {@code ip} admitted and not yet closed.
+     */
+    public int openConnectionsFrom(final String ip)
+    {
+        return limiter.openFrom(ip);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.eclipse.jetty.util.Callback;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * {@code GET /metrics} (Prometheus text format 0.0.4) and {@code GET /health} (JSON).
@@ -16,11 +17,13 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
 {
     private final GatewayCounters c;
     private final BooleanSupplier caughtUp;
+    private final IntSupplier connections;
 
-    MetricsHandler(final GatewayCounters counters, final BooleanSupplier caughtUp)
+    MetricsHandler(final GatewayCounters counters, final BooleanSupplier caughtUp, final IntSupplier connections)
     {
         this.c = counters;
         this.caughtUp = caughtUp;
+        this.connections = connections;
     }
 
     @Override
@@ -32,7 +35,17 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             final StringBuilder b = new StringBuilder(2048);
             counter(b, "tickwire_gateway_sessions_opened_total", "Sessions opened", c.sessionsOpened.get());
             counter(b, "tickwire_gateway_sessions_closed_total", "Sessions closed", c.sessionsClosed.get());
-            counter(b, "tickwire_gateway_sessions_refused_total", "Sessions refused at the session limit", c.sessionsRefused.get());
+            counter(b, "tickwire_gateway_sessions_refused_total",
+                "Sessions closed 1013 by the agent at its session limit", c.sessionsRefused.get());
+            b.append("# HELP tickwire_gateway_upgrades_refused_total WebSocket upgrades refused, by reason\n")
+                .append("# TYPE tickwire_gateway_upgrades_refused_total counter\n");
+            refused(b, "origin", c.upgradesRefusedOrigin.get());
+            refused(b, "token", c.upgradesRefusedToken.get());
+            refused(b, "bad_request", c.upgradesRefusedBadRequest.get());
+            refused(b, "gateway_full", c.upgradesRefusedGatewayFull.get());
+            refused(b, "ip_limit", c.upgradesRefusedIpLimit.get());
+            gauge(b, "tickwire_gateway_connections", "WebSocket connections admitted and not yet closed",
+                connections.getAsInt());
             gauge(b, "tickwire_gateway_sessions", "Open sessions", c.activeSessions.get());
             counter(b, "tickwire_gateway_messages_sent_total", "Messages queued to sessions", c.messagesSent.get());
             counter(b, "tickwire_gateway_bytes_sent_total", "Bytes queued to sessions", c.bytesSent.get());
@@ -68,6 +81,12 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
         b.append("# HELP ").append(name).append(' ').append(help).append('\n')
             .append("# TYPE ").append(name).append(" counter\n")
             .append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void refused(final StringBuilder b, final String reason, final long value)
+    {
+        b.append("tickwire_gateway_upgrades_refused_total{reason=\"").append(reason).append("\"} ")
+            .append(value).append('\n');
     }
 
     private static void gauge(final StringBuilder b, final String name, final String help, final long value)

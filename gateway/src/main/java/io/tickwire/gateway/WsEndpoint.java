@@ -17,21 +17,36 @@ import java.nio.charset.StandardCharsets;
 /**
  * Jetty's side of one connection (JSON protocol). Runs on Jetty threads and touches no gateway state: it
  * reassembles text messages (bounded), checks UTF-8, and hands each message to the gateway agent's queue.
- * Binary messages are refused in the JSON protocol (1003).
+ * Binary messages are refused in the JSON protocol (1003). It carries the connection's {@link Principal}
+ * (established at upgrade) to the agent, and releases the connection's {@link ConnectionLimiter.Admission}
+ * when Jetty reports it closed.
  */
 final class WsEndpoint implements FrameHandler
 {
     private final GatewayAgent agent;
     private final int maxMessageBytes;
+    private final Principal principal;
+    private final ConnectionLimiter.Admission admission;
     private CoreSession core;
     private byte[] assembly = new byte[256];
     private int assembled;
     private boolean inText;
 
-    WsEndpoint(final GatewayAgent agent, final int maxMessageBytes)
+    WsEndpoint(
+        final GatewayAgent agent,
+        final int maxMessageBytes,
+        final Principal principal,
+        final ConnectionLimiter.Admission admission)
     {
         this.agent = agent;
         this.maxMessageBytes = maxMessageBytes;
+        this.principal = principal;
+        this.admission = admission;
+    }
+
+    Principal principal()
+    {
+        return principal;
     }
 
     CoreSession core()
@@ -151,7 +166,9 @@ final class WsEndpoint implements FrameHandler
     @Override
     public void onClosed(final CloseStatus closeStatus, final Callback callback)
     {
+        // Closed before the release: the agent sees this session go before any session admitted in its place.
         agent.enqueueClosed(this);
+        admission.release();
         callback.succeeded();
     }
 }

@@ -6,9 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A test client on the JDK's {@code java.net.http.WebSocket}: collects every message as a parsed JSON tree.
  * Reading can be paused (no demand: TCP back pressure reaches the gateway) and resumed.
  */
-public final class JdkClient implements WebSocket.Listener, AutoCloseable
+public final class JdkClient implements WebSocket.Listener, TestSocket
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -27,20 +32,89 @@ public final class JdkClient implements WebSocket.Listener, AutoCloseable
     public volatile int closeCode = -1;
     private final StringBuilder partial = new StringBuilder();
     private final AtomicBoolean paused = new AtomicBoolean();
+    private final CountDownLatch ended = new CountDownLatch(1);
     private volatile boolean owed;
     private final WebSocket socket;
 
     public JdkClient(final URI uri) throws Exception
     {
-        socket = HttpClient.newHttpClient().newWebSocketBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .buildAsync(uri, this)
-            .get(10, TimeUnit.SECONDS);
+        this(HttpClient.newHttpClient(), uri, Map.of());
     }
 
+    /**
+     * @param headers extra upgrade request headers (Authorization, Origin, ...).
+     */
+    public JdkClient(final HttpClient http, final URI uri, final Map<String, String> headers) throws Exception
+    {
+        final WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        headers.forEach(builder::header);
+        socket = builder.buildAsync(uri, this).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Attempts an upgrade and closes the connection if it succeeds.
+     *
+     * @return 101 if the upgrade succeeded, else the HTTP status of the refusal.
+     */
+    public static int upgradeStatus(final HttpClient http, final URI uri, final Map<String, String> headers)
+        throws Exception
+    {
+        try
+        {
+            new JdkClient(http, uri, headers).close();
+            return 101;
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof WebSocketHandshakeException handshake)
+            {
+                return handshake.getResponse().statusCode();
+            }
+            throw ex;
+        }
+    }
+
+    @Override
     public void send(final String json)
     {
         socket.sendText(json, true).join();
+    }
+
+    @Override
+    public void sendParts(final String... parts)
+    {
+        for (int i = 0; i < parts.length; i++)
+        {
+            socket.sendText(parts[i], i == parts.length - 1).join();
+        }
+    }
+
+    @Override
+    public void sendBinary(final byte[] bytes)
+    {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    @Override
+    public BlockingQueue<JsonNode> messages()
+    {
+        return messages;
+    }
+
+    @Override
+    public int closeCode()
+    {
+        return closeCode;
+    }
+
+    @Override
+    public int awaitClose(final Duration timeout) throws InterruptedException
+    {
+        if (!ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS))
+        {
+            throw new AssertionError("connection still open after " + timeout);
+        }
+        return closeCode;
     }
 
     public void pause()
@@ -125,7 +199,14 @@ public final class JdkClient implements WebSocket.Listener, AutoCloseable
     {
         closeReason.set(reason);
         closeCode = statusCode;
+        ended.countDown();
         return null;
+    }
+
+    @Override
+    public void onError(final WebSocket webSocket, final Throwable error)
+    {
+        ended.countDown();
     }
 
     @Override
