@@ -40,11 +40,8 @@ final class GatewayCommand implements Callable<Integer>
         description = "The engine's journal, when on this host: start from it and fill bus gaps from it")
     Path journal;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP/WebSocket port. Default: ${DEFAULT-VALUE}")
-    int port;
-
-    @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind. Default: all interfaces")
-    String host;
+    @picocli.CommandLine.Mixin
+    GatewayOptions gatewayOptions = new GatewayOptions();
 
     @Option(names = "--idle", paramLabel = "KIND", defaultValue = "BACKOFF",
         description = "Idle strategy of the gateway agent: BACKOFF, SPIN, SLEEP. Default: ${DEFAULT-VALUE}")
@@ -53,10 +50,6 @@ final class GatewayCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (port < 0 || port > 65535)
-        {
-            throw new IllegalArgumentException("--port must be 0..65535, got " + port);
-        }
         if (!Files.isDirectory(Path.of(aeronDir)))
         {
             throw new IllegalArgumentException("--aeron-dir " + aeronDir + ": no media driver directory there");
@@ -65,9 +58,7 @@ final class GatewayCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--journal " + journal + ": no such directory");
         }
-        final GatewayConfig config = new GatewayConfig();
-        config.port = port;
-        config.host = host;
+        final GatewayConfig config = gatewayOptions.apply(new GatewayConfig());
         config.aeronDirectory = aeronDir;
         config.busChannel = channel;
         config.busStreamId = stream;

@@ -31,21 +31,15 @@ final class RunCommand implements Callable<Integer>
         description = "Simulator inputs per second; 0 for none. Default: ${DEFAULT-VALUE}")
     double rate;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
-        description = "WebSocket/HTTP port of the gateway. Default: ${DEFAULT-VALUE}")
-    int port;
+    @Mixin
+    GatewayOptions gatewayOptions = new GatewayOptions();
 
     @Override
     public Integer call() throws Exception
     {
-        if (port < 0 || port > 65535)
-        {
-            throw new IllegalArgumentException("--port must be 0..65535, got " + port);
-        }
+        final GatewayConfig gatewayConfig = gatewayOptions.apply(new GatewayConfig());
         try (EngineNode node = EngineNode.launch(engine.toConfig(rate)))
         {
-            final GatewayConfig gatewayConfig = new GatewayConfig();
-            gatewayConfig.port = port;
             gatewayConfig.aeronDirectory = node.aeronDirectory();
             gatewayConfig.busChannel = node.config().marketDataChannel();
             gatewayConfig.busStreamId = node.config().marketDataStreamId();

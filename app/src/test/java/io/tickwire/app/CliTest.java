@@ -58,7 +58,7 @@ class CliTest
     }
 
     @Test
-    void badOptionsAndPathsAreClearErrorsWithExitCode2()
+    void badOptionsAndPathsAreClearErrorsWithExitCode2() throws Exception
     {
         final Result missing = run("dump", "--journal", dir.resolve("nope").toString());
         assertThat(missing.code()).isEqualTo(2);
@@ -80,6 +80,16 @@ class CliTest
             "--journal", dir.resolve("j2").toString());
         assertThat(feed.code()).isEqualTo(2);
         assertThat(feed.err()).contains("--feed");
+
+        final Result token = run("run", "--require-token", "--journal", dir.resolve("j3").toString());
+        assertThat(token.code()).isEqualTo(2);
+        assertThat(token.err()).contains("--require-token needs --jwt-secret-file");
+
+        final Path shortSecret = dir.resolve("secret");
+        java.nio.file.Files.writeString(shortSecret, "too short\n");
+        final Result secret = run("gateway", "--aeron-dir", dir.toString(), "--jwt-secret-file", shortSecret.toString());
+        assertThat(secret.code()).isEqualTo(2);
+        assertThat(secret.err()).contains("at least 32 bytes, got 9");
 
         final Result unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
