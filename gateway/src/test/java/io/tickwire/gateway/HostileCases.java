@@ -648,6 +648,11 @@ final class HostileCases
             final List<String> symbols = symbolsForStreams();
             final String text = object(id, fields(field("op", quote("resync")), field("channel", quote(channel)),
                 field("symbols", array(symbols))));
+            if ("trades".equals(channel))
+            {
+                // Trades have no snapshot: resync on them is refused before anything else is looked at.
+                return new Reply("resync", text, Expect.error("BAD_REQUEST", id).mentioning("resync applies to book and ticker"));
+            }
             final Expect error = symbolError(symbols, id, true);
             if (error != null)
             {
