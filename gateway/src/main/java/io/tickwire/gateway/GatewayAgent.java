@@ -951,6 +951,14 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         return true;
     }
 
+    /**
+     * @return the request's instruments, or null after answering NOT_ENTITLED or UNKNOWN_SYMBOL.
+     */
+    private GwInstrument[] entitledInstruments(final ClientSession session, final long now)
+    {
+        return entitled(session, now) ? resolveSymbols(session, now) : null;
+    }
+
     private GwInstrument[] resolveSymbols(final ClientSession session, final long now)
     {
         final GwInstrument[] resolved = new GwInstrument[request.symbolCount()];
@@ -981,11 +989,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             error(session, ErrorCode.BAD_REQUEST, "maxHz applies to book and ticker; trades are never conflated", now);
             return;
         }
-        if (!entitled(session, now))
-        {
-            return;
-        }
-        final GwInstrument[] resolved = resolveSymbols(session, now);
+        final GwInstrument[] resolved = entitledInstruments(session, now);
         if (resolved == null)
         {
             return;
@@ -1064,11 +1068,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             error(session, ErrorCode.BAD_REQUEST, "resync applies to book and ticker; resume trades with subscribe and from", now);
             return;
         }
-        if (!entitled(session, now))
-        {
-            return;
-        }
-        final GwInstrument[] resolved = resolveSymbols(session, now);
+        final GwInstrument[] resolved = entitledInstruments(session, now);
         if (resolved == null)
         {
             return;
