@@ -66,7 +66,7 @@ public final class AeronSupport
                 return new SleepingMillisIdleStrategy(1);
             case BACKOFF:
             default:
-                return new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+                return new BackoffIdleStrategy(100, 10, 1_000, 100_000);
         }
     }
 }

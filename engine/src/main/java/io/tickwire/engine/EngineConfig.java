@@ -37,7 +37,7 @@ public final class EngineConfig
      */
     public enum Idle
     {
-        /** Spin, then yield, then park up to 1 ms: the default, fair to the other threads on small machines. */
+        /** Spin, then yield, then park up to 100 us: the default, fair to the other threads on small machines. */
         BACKOFF,
         /** Busy spin: lowest latency, needs a core per agent. */
         SPIN,

@@ -116,7 +116,7 @@ public final class EngineNode implements AutoCloseable
             engineAgent = new EngineAgent(
                 engine, j, newJournal ? journalId : 0, startupInputs, ingress, clock, journaled, malformed);
             engineRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle()), Throwable::printStackTrace, null,
-                new CompositeAgent(publisher, engineAgent));
+                new CompositeAgent(engineAgent, publisher));
 
             if (config.simulatorRate() > 0)
             {
