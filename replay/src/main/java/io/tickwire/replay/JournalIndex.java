@@ -58,14 +58,28 @@ public final class JournalIndex implements AutoCloseable
 
     private static final int BY_END_SEQ = 0;
     private static final int BY_TIME = 1;
+    private static final int BY_VISIBILITY = 2;
 
     private static final int VISIBLE_BATCH = 0;
     private static final int NOT_A_BATCH = 1;
     private static final int INVISIBLE = 2;
+    private static final int GONE = 3;
+
+    /**
+     * Tailers kept, each on its own cycle. Moving a Chronicle tailer to another cycle maps that cycle's file
+     * and builds a store (tens to hundreds of microseconds, and garbage): with a few tailers, lookups near the
+     * end of the journal (resumes) never switch, and a historical lookup switches at most once.
+     */
+    private static final int TAILERS = 4;
 
     private final Journal journal;
     private final RollCycle rollCycle;
-    private final ExcerptTailer tailer;
+    private final long maxPerCycle;
+    private final long spacing;
+    private final ExcerptTailer[] tailers = new ExcerptTailer[TAILERS];
+    private final int[] tailerCycle = new int[TAILERS];
+    private final long[] tailerLastUse = new long[TAILERS];
+    private long useClock;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
 
     private int listedFirst = Integer.MAX_VALUE;
@@ -75,6 +89,8 @@ public final class JournalIndex implements AutoCloseable
     private int[] cycles = new int[0];
     private byte[] state = new byte[0];
     private long[] excerpts = new long[0];
+    private boolean[] countFinal = new boolean[0];
+    private boolean liveCounted;
     private long[] firstK = new long[0];
     private long[] firstSeq = new long[0];
     private long[] firstEnd = new long[0];
@@ -84,6 +100,7 @@ public final class JournalIndex implements AutoCloseable
     private long probeEnd;
     private long probeTime;
     private long foundIndex;
+    private boolean answerVisible;
     private long journalId;
     private long probes;
 
@@ -91,7 +108,8 @@ public final class JournalIndex implements AutoCloseable
     {
         this.journal = journal;
         this.rollCycle = journal.rollCycle();
-        this.tailer = journal.createTailer();
+        this.maxPerCycle = rollCycle.maxMessagesPerCycle();
+        this.spacing = Math.max(1, rollCycle.defaultIndexSpacing());
     }
 
     /**
@@ -274,7 +292,14 @@ public final class JournalIndex implements AutoCloseable
     @Override
     public void close()
     {
-        tailer.close();
+        for (int t = 0; t < TAILERS; t++)
+        {
+            if (tailers[t] != null)
+            {
+                tailers[t].close();
+                tailers[t] = null;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ search
@@ -335,46 +360,103 @@ public final class JournalIndex implements AutoCloseable
         {
             return RETRY;
         }
-        final boolean live = i == cycleCount - 1;
-        long lo = firstK[i] + 1;
-        long hi = n;
-        boolean hiVisible = false;
-        while (lo < hi)
+        final long position = search(i, mode, target, firstK[i] + 1, n);
+        if (position < 0)
         {
-            final long mid = (lo + hi) >>> 1;
-            final int result = read(cycles[i], mid);
-            final long key;
-            if (result == VISIBLE_BATCH)
-            {
-                key = mode == BY_END_SEQ ? probeEnd : probeTime;
-            }
-            else if (result == NOT_A_BATCH)
-            {
-                key = Long.MIN_VALUE;
-            }
-            else if (live)
-            {
-                key = Long.MAX_VALUE; // still being written: after everything visible
-            }
-            else
-            {
-                return RETRY; // a sealed cycle lost excerpts: deleted under us
-            }
-            if (key >= target)
-            {
-                hi = mid;
-                hiVisible = result == VISIBLE_BATCH;
-            }
-            else
-            {
-                lo = mid + 1;
-            }
+            return RETRY;
         }
-        if (lo == n)
+        if (position == n)
         {
             return NOT_IN_CYCLE;
         }
-        return hiVisible ? lo : AFTER_END;
+        return answerVisible ? position : AFTER_END;
+    }
+
+    /**
+     * The first position {@code p} in {@code [lo, hi)} of cycle {@code i} whose key is {@code >= target},
+     * for keys that do not decrease over the range (an excerpt not visible yet counts as +infinity, one that
+     * is not a batch as -infinity). Chronicle's index has an entry every {@code indexSpacing} excerpts and
+     * reaches the others by reading forward from the entry before, so the search probes only entry
+     * positions (a binary search), then reads forward through one spacing (sequential reads are cheap).
+     *
+     * @return {@code p}, {@code hi} if there is none, or -1 if the cycle is gone. Sets {@link #answerVisible}.
+     */
+    private long search(final int i, final int mode, final long target, final long lo, final long hi)
+    {
+        final int cycle = cycles[i];
+        final boolean live = i == cycleCount - 1;
+        answerVisible = false;
+        long blockLo = (lo + spacing - 1) / spacing;
+        long blockHi = (hi + spacing - 1) / spacing;
+        boolean blockAnswerVisible = false;
+        while (blockLo < blockHi)
+        {
+            final long mid = (blockLo + blockHi) >>> 1;
+            final int result = read(cycle, mid * spacing);
+            if (result == GONE || (result == INVISIBLE && !live && mode != BY_VISIBILITY))
+            {
+                return -1;
+            }
+            if (key(result, mode) >= target)
+            {
+                blockHi = mid;
+                blockAnswerVisible = result != INVISIBLE;
+            }
+            else
+            {
+                blockLo = mid + 1;
+            }
+        }
+        // Every entry position before blockLo * spacing is below the target: the answer is after the last of
+        // them, and at or before blockLo * spacing.
+        final long aligned = blockLo * spacing;
+        final long stop = Math.min(aligned, hi);
+        long position = Math.max(lo, aligned - spacing + 1);
+        if (position < stop)
+        {
+            final ExcerptTailer tailer = tailerFor(cycle);
+            probes++;
+            boolean positioned = tailer.moveToIndex(rollCycle.toIndex(cycle, position));
+            while (position < stop)
+            {
+                final int result;
+                if (positioned)
+                {
+                    result = readCurrent(tailer, rollCycle.toIndex(cycle, position));
+                }
+                else
+                {
+                    result = tailer.cycle() == cycle ? INVISIBLE : GONE;
+                }
+                if (result == GONE || (result == INVISIBLE && !live && mode != BY_VISIBILITY))
+                {
+                    return -1;
+                }
+                if (key(result, mode) >= target)
+                {
+                    answerVisible = result != INVISIBLE;
+                    return position;
+                }
+                position++;
+                probes++;
+                positioned = true;
+            }
+        }
+        answerVisible = blockAnswerVisible;
+        return stop;
+    }
+
+    private long key(final int result, final int mode)
+    {
+        if (result == INVISIBLE)
+        {
+            return Long.MAX_VALUE;
+        }
+        if (result == NOT_A_BATCH || mode == BY_VISIBILITY)
+        {
+            return Long.MIN_VALUE;
+        }
+        return mode == BY_END_SEQ ? probeEnd : probeTime;
     }
 
     private boolean findLastBatch()
@@ -402,7 +484,7 @@ public final class JournalIndex implements AutoCloseable
                     foundIndex = rollCycle.toIndex(cycles[i], k);
                     return true;
                 }
-                if (result == INVISIBLE && i != cycleCount - 1)
+                if (result == GONE || (result == INVISIBLE && i != cycleCount - 1))
                 {
                     return false;
                 }
@@ -450,12 +532,7 @@ public final class JournalIndex implements AutoCloseable
         {
             return true;
         }
-        final long n = count(i);
-        if (n < 0)
-        {
-            return false;
-        }
-        for (long k = 0; k < n; k++)
+        for (long k = 0; k < maxPerCycle; k++)
         {
             final int result = read(cycles[i], k);
             if (result == VISIBLE_BATCH)
@@ -467,12 +544,12 @@ public final class JournalIndex implements AutoCloseable
                 firstTime[i] = probeTime;
                 return true;
             }
+            if (result == GONE)
+            {
+                return false;
+            }
             if (result == INVISIBLE)
             {
-                if (i != cycleCount - 1)
-                {
-                    return false;
-                }
                 break;
             }
         }
@@ -481,18 +558,52 @@ public final class JournalIndex implements AutoCloseable
     }
 
     /**
-     * @return the excerpts in cycle {@code i} (read once for sealed cycles, once per lookup for the live
-     * one), or -1 if its file is gone.
+     * The number of visible excerpts in cycle {@code i}: final for sealed cycles (found once), counted again
+     * once per lookup for the live one, starting from the last count. Visibility is a prefix: a galloping
+     * search over index-entry positions finds one without an excerpt, then {@link #search} finds the first.
+     *
+     * @return the count, or -1 if the cycle is gone.
      */
     private long count(final int i)
     {
-        long n = excerpts[i];
-        if (n < 0)
+        final boolean live = i == cycleCount - 1;
+        if (countFinal[i] || (live && liveCounted))
         {
-            n = tailer.excerptsInCycle(cycles[i]);
-            excerpts[i] = n;
+            return excerpts[i];
         }
-        return n;
+        final long known = Math.max(excerpts[i], state[i] == HAS_BATCH ? firstK[i] + 1 : 0);
+        long block = known / spacing + 1;
+        long step = 1;
+        final long maxBlock = (maxPerCycle - 1) / spacing;
+        while (block <= maxBlock)
+        {
+            final int result = read(cycles[i], block * spacing);
+            if (result == GONE)
+            {
+                return -1;
+            }
+            if (result == INVISIBLE)
+            {
+                break;
+            }
+            block += step;
+            step <<= 1;
+        }
+        final long count = search(i, BY_VISIBILITY, Long.MAX_VALUE, known, Math.min(block * spacing, maxPerCycle));
+        if (count < 0)
+        {
+            return -1;
+        }
+        excerpts[i] = count;
+        if (live)
+        {
+            liveCounted = true;
+        }
+        else
+        {
+            countFinal[i] = true;
+        }
+        return count;
     }
 
     /**
@@ -507,14 +618,10 @@ public final class JournalIndex implements AutoCloseable
         {
             listCycles(first, last);
         }
-        if (cycleCount > 0)
+        liveCounted = false;
+        if (cycleCount > 0 && state[cycleCount - 1] == EMPTY)
         {
-            final int live = cycleCount - 1;
-            excerpts[live] = -1;
-            if (state[live] == EMPTY)
-            {
-                state[live] = UNKNOWN;
-            }
+            state[cycleCount - 1] = UNKNOWN;
         }
     }
 
@@ -524,6 +631,7 @@ public final class JournalIndex implements AutoCloseable
         final int n = listed.length;
         final byte[] newState = new byte[n];
         final long[] newExcerpts = new long[n];
+        final boolean[] newCountFinal = new boolean[n];
         final long[] newFirstK = new long[n];
         final long[] newFirstSeq = new long[n];
         final long[] newFirstEnd = new long[n];
@@ -536,35 +644,33 @@ public final class JournalIndex implements AutoCloseable
             {
                 o++;
             }
-            if (o < cycleCount && cycles[o] == listed[i] && listed[i] != oldLive)
+            final boolean known = o < cycleCount && cycles[o] == listed[i];
+            // What was learnt of a cycle stays true, except of the old live cycle: its count was not final
+            // (countFinal is false) and, if it had no batch, it may have got one since.
+            newState[i] = !known || (state[o] == EMPTY && listed[i] == oldLive) ? UNKNOWN : state[o];
+            newExcerpts[i] = known ? excerpts[o] : 0;
+            newCountFinal[i] = known && countFinal[o];
+            if (known)
             {
-                newState[i] = state[o];
-                newExcerpts[i] = excerpts[o];
                 newFirstK[i] = firstK[o];
                 newFirstSeq[i] = firstSeq[o];
                 newFirstEnd[i] = firstEnd[o];
                 newFirstTime[i] = firstTime[o];
             }
-            else if (o < cycleCount && cycles[o] == listed[i] && state[o] == HAS_BATCH)
+        }
+        for (int t = 0; t < TAILERS; t++)
+        {
+            if (tailers[t] != null && (n == 0 || tailerCycle[t] < listed[0]))
             {
-                // The old live cycle: its first batch is final, its excerpt count was not.
-                newState[i] = HAS_BATCH;
-                newExcerpts[i] = -1;
-                newFirstK[i] = firstK[o];
-                newFirstSeq[i] = firstSeq[o];
-                newFirstEnd[i] = firstEnd[o];
-                newFirstTime[i] = firstTime[o];
-            }
-            else
-            {
-                newState[i] = UNKNOWN;
-                newExcerpts[i] = -1;
+                tailers[t].close(); // its cycle was deleted: let go of the mapping
+                tailers[t] = null;
             }
         }
         cycles = listed;
         cycleCount = n;
         state = newState;
         excerpts = newExcerpts;
+        countFinal = newCountFinal;
         firstK = newFirstK;
         firstSeq = newFirstSeq;
         firstEnd = newFirstEnd;
@@ -578,28 +684,47 @@ public final class JournalIndex implements AutoCloseable
 
     /**
      * Reads excerpt {@code k} of {@code cycle}; for a batch, sets the probe fields.
+     *
+     * @return {@link #VISIBLE_BATCH}, {@link #NOT_A_BATCH}, {@link #INVISIBLE} (no such excerpt yet, or one
+     * still being written) or {@link #GONE} (the cycle's file is gone).
      */
     private int read(final int cycle, final long k)
     {
         probes++;
+        final ExcerptTailer tailer = tailerFor(cycle);
         if (!tailer.moveToIndex(rollCycle.toIndex(cycle, k)))
         {
-            return INVISIBLE;
+            return tailer.cycle() == cycle ? INVISIBLE : GONE;
         }
-        return readCurrent();
+        return readCurrent(tailer, rollCycle.toIndex(cycle, k));
     }
 
     private boolean readAt(final long index)
     {
-        return index >= 0 && tailer.moveToIndex(index) && readCurrent() == VISIBLE_BATCH;
+        if (index < 0)
+        {
+            return false;
+        }
+        final ExcerptTailer tailer = tailerFor(rollCycle.toCycle(index));
+        return tailer.moveToIndex(index) && readCurrent(tailer, index) == VISIBLE_BATCH;
     }
 
-    private int readCurrent()
+    /**
+     * Reads the excerpt at the tailer's position, which should be {@code expected}. Reading on past the last
+     * excerpt of a sealed cycle makes Chronicle roll the tailer into the next cycle: that counts as no
+     * excerpt (and the tailer is noted to be on its new cycle).
+     */
+    private int readCurrent(final ExcerptTailer tailer, final long expected)
     {
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent())
             {
+                return INVISIBLE;
+            }
+            if (dc.index() != expected)
+            {
+                retag(tailer);
                 return INVISIBLE;
             }
             final int length = JournalReader.wrap(dc, view);
@@ -612,6 +737,52 @@ public final class JournalIndex implements AutoCloseable
             probeTime = BatchFields.engineTime(view);
             return VISIBLE_BATCH;
         }
+    }
+
+    private void retag(final ExcerptTailer tailer)
+    {
+        for (int t = 0; t < TAILERS; t++)
+        {
+            if (tailers[t] == tailer)
+            {
+                tailerCycle[t] = tailer.cycle();
+            }
+        }
+    }
+
+    /**
+     * @return the tailer on {@code cycle}, or the least recently used one (it will move there).
+     */
+    private ExcerptTailer tailerFor(final int cycle)
+    {
+        int slot = -1;
+        for (int t = 0; t < TAILERS; t++)
+        {
+            if (tailers[t] != null && tailerCycle[t] == cycle)
+            {
+                slot = t;
+                break;
+            }
+        }
+        if (slot < 0)
+        {
+            for (int t = 0; t < TAILERS; t++)
+            {
+                if (tailers[t] == null)
+                {
+                    tailers[t] = journal.createTailer();
+                    slot = t;
+                    break;
+                }
+                if (slot < 0 || tailerLastUse[t] < tailerLastUse[slot])
+                {
+                    slot = t;
+                }
+            }
+            tailerCycle[slot] = cycle;
+        }
+        tailerLastUse[slot] = ++useClock;
+        return tailers[slot];
     }
 
     private static IllegalStateException cyclesKeepChanging()
