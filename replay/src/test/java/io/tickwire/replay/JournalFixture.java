@@ -46,9 +46,19 @@ final class JournalFixture implements AutoCloseable
         }
     }
 
-    /** One market-data event or batch boundary, as text: what a recording listener sees. */
-    record Event(long batchFirstSeq, String text)
+    /**
+     * One market-data event or batch boundary, as a recording listener saw it.
+     *
+     * @param kind batch, end, instrument, trade, book or ticker.
+     * @param text everything the listener was given, as text (what tests compare).
+     */
+    record Event(String kind, long batchFirstSeq, long batchLastSeq, long engineTime, long seq, int instrumentId, String text)
     {
+        @Override
+        public String toString()
+        {
+            return text;
+        }
     }
 
     static final long T0 = 1_700_000_000_000_000_000L;
@@ -261,45 +271,59 @@ final class JournalFixture implements AutoCloseable
     {
         final List<Event> events = new ArrayList<>();
         private long batch;
+        private long batchLast;
+        private long time;
+
+        private void add(final String kind, final long seq, final int instrumentId, final String text)
+        {
+            events.add(new Event(kind, batch, batchLast, time, seq, instrumentId, text));
+        }
 
         @Override
         public void onBatchStart(final long firstSeq, final int eventCount, final long engineTime, final long intendedTime)
         {
             batch = firstSeq;
-            events.add(new Event(batch, "batch " + firstSeq + " " + eventCount + " " + engineTime));
+            batchLast = firstSeq + eventCount - 1;
+            time = engineTime;
+            add("batch", 0, 0, "batch " + firstSeq + " " + eventCount + " " + engineTime);
         }
 
         @Override
         public void onInstrument(final InstrumentDefinitionDecoder d)
         {
-            events.add(new Event(batch, "instrument " + d.seq() + " " + d.instrumentId() + " " + d.symbol().trim()));
+            add("instrument", d.seq(), d.instrumentId(), "instrument " + d.seq() + " " + d.instrumentId() + " " + d.symbol().trim());
         }
 
         @Override
         public void onTrade(final TradeDecoder t)
         {
-            events.add(new Event(batch, "trade " + t.seq() + " " + t.instrumentId() + " " + t.prev() + " " +
-                t.price() + " " + t.quantity() + " " + t.aggressorSide()));
+            add("trade", t.seq(), t.instrumentId(), "trade " + t.seq() + " " + t.instrumentId() + " " + t.prev() + " " +
+                t.price() + " " + t.quantity() + " " + t.aggressorSide());
         }
 
         @Override
         public void onBookLevel(final BookLevelDecoder b)
         {
-            events.add(new Event(batch, "book " + b.seq() + " " + b.instrumentId() + " " + b.prev() + " " +
-                b.side() + " " + b.price() + " " + b.quantity()));
+            add("book", b.seq(), b.instrumentId(), "book " + b.seq() + " " + b.instrumentId() + " " + b.prev() + " " +
+                b.side() + " " + b.price() + " " + b.quantity());
         }
 
         @Override
         public void onTicker(final TickerDecoder t)
         {
-            events.add(new Event(batch, "ticker " + t.seq() + " " + t.instrumentId() + " " + t.prev() + " " +
-                t.bidPrice() + " " + t.askPrice() + " " + t.lastPrice()));
+            add("ticker", t.seq(), t.instrumentId(), "ticker " + t.seq() + " " + t.instrumentId() + " " + t.prev() + " " +
+                t.bidPrice() + " " + t.askPrice() + " " + t.lastPrice());
         }
 
         @Override
         public void onBatchEnd(final long firstSeq, final int eventCount)
         {
-            events.add(new Event(batch, "end " + firstSeq));
+            add("end", 0, 0, "end " + firstSeq);
+        }
+
+        List<String> texts()
+        {
+            return events.stream().map(Event::text).toList();
         }
     }
 
