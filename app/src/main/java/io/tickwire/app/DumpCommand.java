@@ -25,11 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
     name = "dump",
     mixinStandardHelpOptions = true,
     description = "Print journaled market-data events, one per line (NDJSON uses the WebSocket field names). " +
+        "Starts at the selected seq or time by an index lookup, not by reading the journal through. " +
         "Safe while an engine is writing the journal.",
     footer = {
         "%nExamples:",
         "  tickwire dump --journal ./data/journal",
         "  tickwire dump --journal ./data/journal --from 1000 --to 2000 --symbol BTC-USD --symbol ETH-USD",
+        "  tickwire dump --journal ./data/journal --from-time 2024-05-01T12:00:00Z --to-time 2024-05-01T12:05:00Z",
         "  tickwire dump --journal ./data/journal --format csv > events.csv",
         "  tickwire dump --journal ./data/journal --follow | jq -c 'select(.type==\"trade\")'"
     })
@@ -44,6 +46,15 @@ final class DumpCommand implements Callable<Integer>
     @Option(names = "--to", paramLabel = "SEQ", defaultValue = "" + Long.MAX_VALUE, showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
         description = "Last seq (inclusive). Default: the end of the journal")
     long to;
+
+    @Option(names = "--from-time", paramLabel = "TIME",
+        description = "Start at the first batch whose engine time is at or after TIME: an ISO-8601 instant " +
+            "(2024-05-01T12:00:00Z) or epoch nanoseconds")
+    String fromTime;
+
+    @Option(names = "--to-time", paramLabel = "TIME",
+        description = "Stop before the first batch whose engine time is at or after TIME (exclusive); same forms")
+    String toTime;
 
     @Option(names = "--symbol", paramLabel = "S", description = "Only this symbol (repeatable)")
     List<String> symbols = List.of();
@@ -76,6 +87,13 @@ final class DumpCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("need 1 <= --from <= --to, got --from " + from + " --to " + to);
         }
+        final long fromNanos = fromTime != null ? TimeArgument.parse("--from-time", fromTime) : Long.MIN_VALUE;
+        final long toNanos = toTime != null ? TimeArgument.parse("--to-time", toTime) : Long.MAX_VALUE;
+        if (toNanos < fromNanos)
+        {
+            throw new IllegalArgumentException("need --from-time <= --to-time, got --from-time " + fromTime +
+                " --to-time " + toTime);
+        }
         if (!Files.isDirectory(journal))
         {
             throw new IllegalArgumentException("--journal " + journal + ": no such directory");
@@ -87,7 +105,7 @@ final class DumpCommand implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
         try (Journal j = Journal.open(JournalConfig.of(journal).asReadOnly()))
         {
-            final JournalDump dump = new JournalDump(fmt, from, to, new HashSet<>(symbols), out, System.err);
+            final JournalDump dump = new JournalDump(fmt, from, to, fromNanos, toNanos, new HashSet<>(symbols), out, System.err);
             dump.run(j, follow, stop::get);
         }
         finally

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         EngineCommand.class,
         GatewayCommand.class,
         DumpCommand.class,
+        SeqCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
         "  tickwire run                          whole system on port 8080, simulated market",
         "  tickwire run --rate 5000 --instruments 20 --seed 7",
         "  tickwire engine --journal ./data/journal --feed ticks.ndjson",
-        "  tickwire dump --journal ./data/journal --from 1 --to 100 --symbol BTC-USD"
+        "  tickwire dump --journal ./data/journal --from 1 --to 100 --symbol BTC-USD",
+        "  tickwire seq --journal ./data/journal --time 2024-05-01T12:00:00Z"
     })
 public final class TickwireCli implements Runnable
 {

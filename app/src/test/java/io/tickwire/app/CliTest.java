@@ -4,8 +4,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.tickwire.codecs.sbe.InstrumentMode;
+import io.tickwire.codecs.sbe.JournalStartEncoder;
+import io.tickwire.codecs.sbe.MessageHeaderEncoder;
+import io.tickwire.codecs.sbe.OrderType;
+import io.tickwire.codecs.sbe.Side;
+import io.tickwire.engine.Engine;
+import io.tickwire.engine.EngineLimits;
+import io.tickwire.engine.TestInputs;
+import io.tickwire.engine.journal.Journal;
+import io.tickwire.engine.journal.JournalConfig;
+import io.tickwire.engine.journal.JournalWriter;
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +62,8 @@ class CliTest
     {
         final Result result = run("--help");
         assertThat(result.code()).isZero();
-        assertThat(result.out()).contains("run", "engine", "gateway", "dump", "Examples:");
-        for (final String command : List.of("run", "engine", "gateway", "dump"))
+        assertThat(result.out()).contains("run", "engine", "gateway", "dump", "seq", "Examples:");
+        for (final String command : List.of("run", "engine", "gateway", "dump", "seq"))
         {
             final Result help = run(command, "--help");
             assertThat(help.code()).as(command).isZero();
@@ -107,5 +121,77 @@ class CliTest
         final Result result = run("dump", "--journal", journal.toString(), "--output", output.toString());
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(Files.readString(output)).isEmpty();
+    }
+
+    /**
+     * A journal like the engine writes (default roll cycle): a JournalStart, then an instrument and ten orders,
+     * one second of engine time apart from {@link #T0}.
+     */
+    private Path writeJournal() throws Exception
+    {
+        final Path path = dir.resolve("timed");
+        final Engine engine = new Engine(EngineLimits.defaults());
+        try (Journal journal = Journal.open(JournalConfig.of(path)); JournalWriter writer = journal.createWriter())
+        {
+            final ByteBuffer start = ByteBuffer.allocateDirect(64);
+            final JournalStartEncoder encoder = new JournalStartEncoder();
+            encoder.wrapAndApplyHeader(new UnsafeBuffer(start), 0, new MessageHeaderEncoder()).journalId(77).createdTime(T0);
+            writer.source(start);
+            writer.append(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+            writer.source(engine.batchByteBuffer());
+            final UnsafeBuffer add = TestInputs.addInstrument(1, "BTC-USD", 0, 0, 1, 1, InstrumentMode.MATCHING);
+            writer.append(engine.apply(add, 0, add.capacity(), T0));
+            for (int i = 1; i <= 10; i++)
+            {
+                final UnsafeBuffer order = TestInputs.newOrder(1, i, 1, i % 2 == 0 ? Side.BUY : Side.SELL, OrderType.LIMIT,
+                    100 + i, 1);
+                writer.append(engine.apply(order, 0, order.capacity(), T0 + i * 1_000_000_000L));
+            }
+        }
+        return path;
+    }
+
+    private static final long T0 = 1_714_564_800_000_000_000L; // 2024-05-01T12:00:00Z
+
+    @Test
+    void dumpSelectsATimeWindowAndSeqFindsTimesAndSeqs() throws Exception
+    {
+        final Path journal = writeJournal();
+        final Path output = dir.resolve("window.csv");
+        final Result window = run("dump", "--journal", journal.toString(), "--format", "csv", "--output", output.toString(),
+            "--from-time", "2024-05-01T12:00:03Z", "--to-time", String.valueOf(T0 + 5_000_000_000L));
+        assertThat(window.code()).as(window.err()).isZero();
+        final List<String> lines = Files.readAllLines(output);
+        assertThat(lines.get(0)).isEqualTo(io.tickwire.replay.JournalDump.CSV_HEADER);
+        assertThat(lines.subList(1, lines.size()).stream().map(line -> line.split(",")[4]).distinct().toList())
+            .isEqualTo(List.of(String.valueOf(T0 + 3_000_000_000L), String.valueOf(T0 + 4_000_000_000L)));
+
+        final Result info = run("seq", "--journal", journal.toString());
+        assertThat(info.code()).as(info.err()).isZero();
+        final String lastSeq = info.out().replaceAll("(?s).*\"lastSeq\":(\\d+).*", "$1");
+        assertThat(info.out().trim()).isEqualTo("{\"journalId\":77,\"firstSeq\":1,\"lastSeq\":" + lastSeq +
+            ",\"firstTime\":\"2024-05-01T12:00:00Z\",\"lastTime\":\"2024-05-01T12:00:10Z\"}");
+
+        final Result byTime = run("seq", "--journal", journal.toString(), "--time", "2024-05-01T14:00:02.5+02:00");
+        assertThat(byTime.code()).as(byTime.err()).isZero();
+        assertThat(byTime.out()).startsWith("{\"time\":\"2024-05-01T12:00:02.500Z\",\"status\":\"found\",\"seq\":")
+            .contains("\"engineTime\":\"2024-05-01T12:00:03Z\"");
+
+        final Result bySeq = run("seq", "--journal", journal.toString(), "--seq", "2");
+        assertThat(bySeq.out()).startsWith("{\"seq\":2,\"status\":\"found\",\"batch\":{\"firstSeq\":2,");
+        final Result beyond = run("seq", "--journal", journal.toString(), "--seq", "1000000");
+        assertThat(beyond.out().trim()).isEqualTo("{\"seq\":1000000,\"status\":\"after-end\",\"lastSeq\":" + lastSeq + "}");
+        final Result late = run("seq", "--journal", journal.toString(), "--time", "2030-01-01T00:00:00Z");
+        assertThat(late.out()).contains("\"status\":\"after-end\",\"seq\":" + (Long.parseLong(lastSeq) + 1));
+
+        final Result badTime = run("dump", "--journal", journal.toString(), "--from-time", "yesterday");
+        assertThat(badTime.code()).isEqualTo(2);
+        assertThat(badTime.err()).contains("--from-time", "ISO-8601");
+        final Result reversed = run("dump", "--journal", journal.toString(), "--from-time", "2024-05-02T00:00:00Z",
+            "--to-time", "2024-05-01T00:00:00Z");
+        assertThat(reversed.code()).isEqualTo(2);
+        assertThat(reversed.err()).contains("--from-time <= --to-time");
+        final Result both = run("seq", "--journal", journal.toString(), "--seq", "1", "--time", "0");
+        assertThat(both.code()).isEqualTo(2);
     }
 }

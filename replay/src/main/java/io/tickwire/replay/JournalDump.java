@@ -9,8 +9,7 @@ import io.tickwire.codecs.sbe.Side;
 import io.tickwire.codecs.sbe.TickerDecoder;
 import io.tickwire.codecs.sbe.TradeDecoder;
 import io.tickwire.engine.journal.Journal;
-import io.tickwire.engine.journal.JournalReader;
-import org.agrona.collections.Int2ObjectHashMap;
+import io.tickwire.replay.InstrumentCatalog.Instrument;
 
 import java.io.PrintStream;
 import java.util.Set;
@@ -20,6 +19,10 @@ import java.util.function.BooleanSupplier;
  * Writes journaled market-data events one per line, as NDJSON (the same field names as the WebSocket
  * messages: {@code type}, {@code symbol}, {@code seq}, {@code prev}, {@code price}, ...) or CSV. A tool, not a
  * hot path: it builds strings. Safe to run while an engine is writing the journal.
+ * <p>
+ * It starts at the first selected seq or time with a {@link JournalIndex} lookup and reads from there
+ * ({@link JournalRange}); before that it only reads the input template of each earlier excerpt, to learn
+ * the instruments ({@link InstrumentCatalog#load}).
  */
 public final class JournalDump implements MarketDataListener
 {
@@ -33,24 +36,24 @@ public final class JournalDump implements MarketDataListener
     public static final String CSV_HEADER =
         "type,symbol,seq,prev,ts,side,price,qty,orders,bid,bidQty,ask,askQty,last,lastQty,volume";
 
+    private static final int BATCHES_PER_POLL = 256;
+
     private final Format format;
     private final long fromSeq;
     private final long toSeq;
+    private final long fromTime;
+    private final long toTime;
     private final Set<String> symbols;
     private final PrintStream out;
     private final PrintStream progress;
-    private final Int2ObjectHashMap<Instrument> instruments = new Int2ObjectHashMap<>();
     private final StringBuilder line = new StringBuilder(256);
+    private InstrumentCatalog catalog = new InstrumentCatalog();
     private long engineTime;
     private long written;
-    private long lastSeq;
-
-    private record Instrument(String symbol, int priceScale, int qtyScale)
-    {
-    }
+    private long unknownInstrumentEvents;
 
     /**
-     * @param fromSeq  first seq to write (inclusive).
+     * @param fromSeq  first seq to write (inclusive, at least 1).
      * @param toSeq    last seq to write (inclusive); {@code Long.MAX_VALUE} for no bound.
      * @param symbols  symbols to write; empty for all.
      * @param progress where to report progress on long dumps (every million events); null for none.
@@ -63,16 +66,50 @@ public final class JournalDump implements MarketDataListener
         final PrintStream out,
         final PrintStream progress)
     {
+        this(format, fromSeq, toSeq, Long.MIN_VALUE, Long.MAX_VALUE, symbols, out, progress);
+    }
+
+    /**
+     * @param fromSeq  first seq to write (inclusive, at least 1).
+     * @param toSeq    last seq to write (inclusive); {@code Long.MAX_VALUE} for no bound.
+     * @param fromTime start at the first batch whose engine time (epoch nanos) is at or after this;
+     *                 {@code Long.MIN_VALUE} for no bound.
+     * @param toTime   stop before the first batch whose engine time is at or after this (exclusive);
+     *                 {@code Long.MAX_VALUE} for no bound.
+     * @param symbols  symbols to write; empty for all.
+     * @param progress where to report progress on long dumps (every million events); null for none.
+     */
+    public JournalDump(
+        final Format format,
+        final long fromSeq,
+        final long toSeq,
+        final long fromTime,
+        final long toTime,
+        final Set<String> symbols,
+        final PrintStream out,
+        final PrintStream progress)
+    {
+        if (fromSeq < 1 || toSeq < fromSeq)
+        {
+            throw new IllegalArgumentException("need 1 <= fromSeq <= toSeq, got " + fromSeq + ", " + toSeq);
+        }
+        if (toTime < fromTime)
+        {
+            throw new IllegalArgumentException("need fromTime <= toTime, got " + fromTime + ", " + toTime);
+        }
         this.format = format;
         this.fromSeq = fromSeq;
         this.toSeq = toSeq;
+        this.fromTime = fromTime;
+        this.toTime = toTime;
         this.symbols = Set.copyOf(symbols);
         this.out = out;
         this.progress = progress;
     }
 
     /**
-     * Dumps the journal from its start until its end, or, with {@code follow}, until {@code stop} says so.
+     * Dumps the selection until the end of the journal, or, with {@code follow}, until the selection ends or
+     * {@code stop} says so.
      *
      * @return the number of lines written.
      */
@@ -82,13 +119,22 @@ public final class JournalDump implements MarketDataListener
         {
             out.println(CSV_HEADER);
         }
-        final MarketDataDecoder decoder = new MarketDataDecoder();
-        try (JournalReader reader = new JournalReader(journal))
+        final JournalRange.Selection selection = JournalRange.Selection.all()
+            .seqs(fromSeq - 1, toSeq)
+            .times(fromTime, toTime)
+            .withSymbols(symbols);
+        try (JournalIndex index = new JournalIndex(journal);
+            JournalRange range = new JournalRange(journal, index, selection, null, this))
         {
-            final JournalReader.ExcerptHandler handler = (buffer, length, index) -> decoder.decode(buffer, 0, length, this);
-            while (!stop.getAsBoolean() && lastSeq < toSeq)
+            catalog = range.catalog();
+            if (range.truncated() && progress != null)
             {
-                if (!reader.poll(handler))
+                progress.println("dump: seqs " + fromSeq + " to " + (index.firstSeq() - 1) +
+                    " were deleted by journal retention; starting at " + index.firstSeq());
+            }
+            while (!stop.getAsBoolean() && !range.done())
+            {
+                if (range.poll(BATCHES_PER_POLL) == 0)
                 {
                     if (!follow)
                     {
@@ -100,12 +146,25 @@ public final class JournalDump implements MarketDataListener
             }
         }
         out.flush();
+        if (unknownInstrumentEvents > 0 && progress != null)
+        {
+            progress.println("dump: skipped " + unknownInstrumentEvents +
+                " events of instruments whose definition is not in the journal");
+        }
         return written;
     }
 
     public long written()
     {
         return written;
+    }
+
+    /**
+     * @return events skipped because their instrument's definition was not found.
+     */
+    public long unknownInstrumentEvents()
+    {
+        return unknownInstrumentEvents;
     }
 
     @Override
@@ -122,9 +181,8 @@ public final class JournalDump implements MarketDataListener
     @Override
     public void onInstrument(final InstrumentDefinitionDecoder d)
     {
-        final Instrument instrument = new Instrument(d.symbol().trim(), d.priceScale(), d.qtyScale());
-        instruments.put(d.instrumentId(), instrument);
-        if (!start(d.seq(), instrument))
+        final Instrument instrument = catalog.get(d.instrumentId());
+        if (!start(instrument))
         {
             return;
         }
@@ -148,8 +206,8 @@ public final class JournalDump implements MarketDataListener
     @Override
     public void onTrade(final TradeDecoder t)
     {
-        final Instrument instrument = instruments.get(t.instrumentId());
-        if (!start(t.seq(), instrument))
+        final Instrument instrument = catalog.get(t.instrumentId());
+        if (!start(instrument))
         {
             return;
         }
@@ -173,8 +231,8 @@ public final class JournalDump implements MarketDataListener
     @Override
     public void onBookLevel(final BookLevelDecoder b)
     {
-        final Instrument instrument = instruments.get(b.instrumentId());
-        if (!start(b.seq(), instrument))
+        final Instrument instrument = catalog.get(b.instrumentId());
+        if (!start(instrument))
         {
             return;
         }
@@ -200,8 +258,8 @@ public final class JournalDump implements MarketDataListener
     @Override
     public void onTicker(final TickerDecoder t)
     {
-        final Instrument instrument = instruments.get(t.instrumentId());
-        if (!start(t.seq(), instrument))
+        final Instrument instrument = catalog.get(t.instrumentId());
+        if (!start(instrument))
         {
             return;
         }
@@ -234,15 +292,11 @@ public final class JournalDump implements MarketDataListener
         end(t.seq());
     }
 
-    private boolean start(final long seq, final Instrument instrument)
+    private boolean start(final Instrument instrument)
     {
-        lastSeq = seq;
-        if (seq < fromSeq || seq > toSeq || instrument == null)
+        if (instrument == null)
         {
-            return false;
-        }
-        if (!symbols.isEmpty() && !symbols.contains(instrument.symbol()))
-        {
+            unknownInstrumentEvents++;
             return false;
         }
         line.setLength(0);

@@ -124,6 +124,55 @@ class JournalDumpTest
         }
     }
 
+    @Test
+    void timeWindowsAndSeqBoundsSelectExactlyTheEventsOfTheFullDumpWithThoseTimesAndSeqs() throws Exception
+    {
+        final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
+        System.out.println("JournalDumpTest.time seed=" + seed);
+        final Random random = new Random(seed);
+        try (JournalFixture fixture = new JournalFixture(dir.resolve("rolled"), random).writeManyCycles(3_000))
+        {
+            final List<String> all = dumpCsv(fixture.journal, 1, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, Set.of());
+            final long firstTime = JournalFixture.T0;
+            final long lastTime = fixture.engineTime;
+            final long lastSeq = all.size();
+            int selected = 0;
+            for (int round = 0; round < 25; round++)
+            {
+                final long from = firstTime - 5 + (long)(random.nextDouble() * (lastTime - firstTime + 10));
+                final long to = random.nextInt(4) == 0 ? Long.MAX_VALUE : from + (long)(random.nextDouble() * (lastTime - from + 5));
+                final long fromSeq = random.nextBoolean() ? 1 : 1 + random.nextInt((int)lastSeq);
+                final long toSeq = random.nextBoolean() ? Long.MAX_VALUE : fromSeq + random.nextInt((int)lastSeq);
+                final Set<String> symbols = random.nextBoolean() ? Set.of() : Set.of("B", "D");
+                final List<String> expected = all.stream().filter(line ->
+                {
+                    final String[] columns = line.split(",", -1);
+                    final long seq = Long.parseLong(columns[2]);
+                    final long ts = Long.parseLong(columns[4]);
+                    return ts >= from && ts < to && seq >= fromSeq && seq <= toSeq &&
+                        (symbols.isEmpty() || symbols.contains(columns[1]));
+                }).toList();
+                assertThat(dumpCsv(fixture.journal, fromSeq, toSeq, from, to, symbols))
+                    .as("round %d: seq %d..%d time %d..%d %s", round, fromSeq, toSeq, from, to, symbols)
+                    .isEqualTo(expected);
+                selected += expected.size();
+            }
+            assertThat(selected).isPositive();
+        }
+    }
+
+    private static List<String> dumpCsv(final Journal journal, final long fromSeq, final long toSeq, final long fromTime,
+        final long toTime, final Set<String> symbols) throws InterruptedException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        new JournalDump(JournalDump.Format.CSV, fromSeq, toSeq, fromTime, toTime, symbols, out, null)
+            .run(journal, false, () -> false);
+        final List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(0)).isEqualTo(JournalDump.CSV_HEADER);
+        return lines.subList(1, lines.size());
+    }
+
     private static long[] seqs(final String ndjson)
     {
         final Matcher m = Pattern.compile("\"seq\":(\\d+)").matcher(ndjson);

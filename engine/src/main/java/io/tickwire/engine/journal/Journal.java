@@ -6,6 +6,7 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.NavigableSet;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Chronicle Queue journal: one excerpt per batch (see docs/architecture.md). Thread-safe to open
@@ -115,6 +118,107 @@ public final class Journal implements AutoCloseable
     {
         final long last = queue.lastIndex();
         return last < 0 ? -1 : last;
+    }
+
+    /**
+     * @return the roll cycles that have a file, oldest first (empty when the journal has none). Lists the
+     * directory: call it when the cycles may have changed (a roll, a deletion), not per read.
+     */
+    public int[] cycles()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            final int first = queue.firstCycle();
+            final int last = queue.lastCycle();
+            if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE || first > last)
+            {
+                return new int[0];
+            }
+            try
+            {
+                final NavigableSet<Long> listed = queue.listCyclesBetween(first, last);
+                final int[] cycles = new int[listed.size()];
+                int i = 0;
+                for (final Long cycle : listed)
+                {
+                    cycles[i++] = cycle.intValue();
+                }
+                return cycles;
+            }
+            catch (final IllegalStateException ex)
+            {
+                // Chronicle throws when the first or last cycle file is gone: deleted (retention) since the
+                // directory listing was read. List again, a few times.
+                if (attempt >= 3)
+                {
+                    throw ex;
+                }
+                if (!config.readOnly())
+                {
+                    queue.refreshDirectoryListing();
+                }
+                LockSupport.parkNanos(1_000_000L);
+            }
+        }
+    }
+
+    /**
+     * @return the oldest cycle with a file per the shared directory listing, {@code Integer.MAX_VALUE} when
+     * there is none. Cheap (no directory listing): use it to notice a change.
+     */
+    public int firstCycle()
+    {
+        return queue.firstCycle();
+    }
+
+    /**
+     * @return the newest cycle with a file per the shared directory listing, {@code Integer.MIN_VALUE} when
+     * there is none. Cheap (no directory listing): use it to notice a change.
+     */
+    public int lastCycle()
+    {
+        return queue.lastCycle();
+    }
+
+    /**
+     * @return the cycle the journal's clock is in now (where an append would go).
+     */
+    public int currentCycle()
+    {
+        return queue.cycle();
+    }
+
+    /**
+     * @return the file holding {@code cycle}, or null if it has none.
+     */
+    public Path cycleFile(final int cycle)
+    {
+        final SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        if (store == null)
+        {
+            return null;
+        }
+        try
+        {
+            return store.file().toPath();
+        }
+        finally
+        {
+            queue.closeStore(store);
+        }
+    }
+
+    /**
+     * Lists the directory again and publishes the oldest and newest cycle to every process that has the
+     * journal open: call after deleting cycle files. Writable journals only.
+     */
+    public void refreshDirectoryListing()
+    {
+        if (config.readOnly())
+        {
+            throw new IllegalStateException("a read-only journal cannot refresh the shared directory listing");
+        }
+        queue.refreshDirectoryListing();
     }
 
     /**

@@ -86,11 +86,11 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * Points {@code view} at the excerpt of {@code dc} (zero copy).
+     * Points {@code view} at the excerpt of {@code dc} (zero copy), valid until {@code dc} is closed.
      *
      * @return the excerpt's length.
      */
-    static int wrap(final DocumentContext dc, final UnsafeBuffer view)
+    public static int wrap(final DocumentContext dc, final UnsafeBuffer view)
     {
         final Bytes<?> bytes = dc.wire().bytes();
         final long position = bytes.readPosition();

@@ -1,0 +1,69 @@
+package io.tickwire.replay;
+
+import io.tickwire.codecs.sbe.AddInstrumentDecoder;
+import io.tickwire.codecs.sbe.BatchHeaderDecoder;
+import io.tickwire.codecs.sbe.MessageHeaderDecoder;
+import org.agrona.DirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Reads the fields of a journal excerpt's {@code BatchHeader} in place (no decoder, no copy). Field offsets
+ * are fixed by the schema: new fields are only ever added at the end of the block.
+ */
+final class BatchFields
+{
+    private static final ByteOrder ORDER = BatchHeaderDecoder.BYTE_ORDER;
+    private static final int TEMPLATE_OFFSET = 2;
+    private static final int SCHEMA_OFFSET = 4;
+    private static final int BLOCK_OFFSET = MessageHeaderDecoder.ENCODED_LENGTH;
+    private static final int MIN_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH + BatchHeaderDecoder.BLOCK_LENGTH;
+
+    private BatchFields()
+    {
+    }
+
+    /**
+     * @return true if the excerpt starts with a {@code BatchHeader} of the Tickwire schema.
+     */
+    static boolean isBatch(final DirectBuffer buffer, final int length)
+    {
+        return length >= MIN_LENGTH &&
+            buffer.getShort(TEMPLATE_OFFSET, ORDER) == BatchHeaderDecoder.TEMPLATE_ID &&
+            buffer.getShort(SCHEMA_OFFSET, ORDER) == BatchHeaderDecoder.SCHEMA_ID;
+    }
+
+    static long firstSeq(final DirectBuffer buffer)
+    {
+        return buffer.getLong(BLOCK_OFFSET + BatchHeaderDecoder.firstSeqEncodingOffset(), ORDER);
+    }
+
+    static int eventCount(final DirectBuffer buffer)
+    {
+        return buffer.getInt(BLOCK_OFFSET + BatchHeaderDecoder.eventCountEncodingOffset(), ORDER);
+    }
+
+    /**
+     * @return the seq after the batch's last event: {@code firstSeq + eventCount}.
+     */
+    static long endSeq(final DirectBuffer buffer)
+    {
+        return firstSeq(buffer) + eventCount(buffer);
+    }
+
+    static long engineTime(final DirectBuffer buffer)
+    {
+        return buffer.getLong(BLOCK_OFFSET + BatchHeaderDecoder.engineTimeEncodingOffset(), ORDER);
+    }
+
+    /**
+     * @return true if the batch's input is an {@code AddInstrument} (the only input that defines instruments).
+     */
+    static boolean isAddInstrument(final DirectBuffer buffer, final int length)
+    {
+        final int inputOffset = BLOCK_OFFSET + (buffer.getShort(0, ORDER) & 0xFFFF);
+        return length >= inputOffset + MessageHeaderDecoder.ENCODED_LENGTH &&
+            buffer.getShort(inputOffset + TEMPLATE_OFFSET, ORDER) == AddInstrumentDecoder.TEMPLATE_ID &&
+            buffer.getShort(inputOffset + SCHEMA_OFFSET, ORDER) == AddInstrumentDecoder.SCHEMA_ID;
+    }
+}
