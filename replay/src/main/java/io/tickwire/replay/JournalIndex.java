@@ -104,9 +104,15 @@ public final class JournalIndex implements AutoCloseable
     private long journalId;
     private long probes;
 
+    /**
+     * Opens its own read-only view of the journal for lookups ({@link Journal#openForLookups}), closed by
+     * {@link #close()}.
+     *
+     * @param journal the journal to look up in (its directory and configuration).
+     */
     public JournalIndex(final Journal journal)
     {
-        this.journal = journal;
+        this.journal = Journal.openForLookups(journal.config());
         this.rollCycle = journal.rollCycle();
         this.maxPerCycle = rollCycle.maxMessagesPerCycle();
         this.spacing = Math.max(1, rollCycle.defaultIndexSpacing());
@@ -300,6 +306,7 @@ public final class JournalIndex implements AutoCloseable
                 tailers[t] = null;
             }
         }
+        journal.close();
     }
 
     // ------------------------------------------------------------------ search
@@ -376,8 +383,8 @@ public final class JournalIndex implements AutoCloseable
      * The first position {@code p} in {@code [lo, hi)} of cycle {@code i} whose key is {@code >= target},
      * for keys that do not decrease over the range (an excerpt not visible yet counts as +infinity, one that
      * is not a batch as -infinity). Chronicle's index has an entry every {@code indexSpacing} excerpts and
-     * reaches the others by reading forward from the entry before, so the search probes only entry
-     * positions (a binary search), then reads forward through one spacing (sequential reads are cheap).
+     * reaches the others by skipping headers forward from the entry before: the search probes entry
+     * positions only (a binary search), then reads forward through at most one spacing.
      *
      * @return {@code p}, {@code hi} if there is none, or -1 if the cycle is gone. Sets {@link #answerVisible}.
      */
@@ -408,26 +415,23 @@ public final class JournalIndex implements AutoCloseable
             }
         }
         // Every entry position before blockLo * spacing is below the target: the answer is after the last of
-        // them, and at or before blockLo * spacing.
+        // them, and at or before blockLo * spacing. Within one spacing, read forward: Chronicle reaches a
+        // position between entries by skipping headers from the entry before, so a binary search there costs
+        // more than reading the excerpts in order (measured: ~27 us against ~10 us per lookup, spacing 256).
+        // Reading on past a sealed cycle's last excerpt rolls into the next cycle: readCurrent checks the index.
         final long aligned = blockLo * spacing;
-        final long stop = Math.min(aligned, hi);
-        long position = Math.max(lo, aligned - spacing + 1);
-        if (position < stop)
+        long low = Math.max(lo, aligned - spacing + 1);
+        long high = Math.min(aligned, hi);
+        answerVisible = blockAnswerVisible;
+        if (low < high)
         {
             final ExcerptTailer tailer = tailerFor(cycle);
             probes++;
-            boolean positioned = tailer.moveToIndex(rollCycle.toIndex(cycle, position));
-            while (position < stop)
+            boolean positioned = tailer.moveToIndex(rollCycle.toIndex(cycle, low));
+            while (low < high)
             {
-                final int result;
-                if (positioned)
-                {
-                    result = readCurrent(tailer, rollCycle.toIndex(cycle, position));
-                }
-                else
-                {
-                    result = tailer.cycle() == cycle ? INVISIBLE : GONE;
-                }
+                final int result = positioned ? readCurrent(tailer, rollCycle.toIndex(cycle, low)) :
+                    tailer.cycle() == cycle ? INVISIBLE : GONE;
                 if (result == GONE || (result == INVISIBLE && !live && mode != BY_VISIBILITY))
                 {
                     return -1;
@@ -435,15 +439,14 @@ public final class JournalIndex implements AutoCloseable
                 if (key(result, mode) >= target)
                 {
                     answerVisible = result != INVISIBLE;
-                    return position;
+                    return low;
                 }
-                position++;
+                low++;
                 probes++;
                 positioned = true;
             }
         }
-        answerVisible = blockAnswerVisible;
-        return stop;
+        return low;
     }
 
     private long key(final int result, final int mode)
