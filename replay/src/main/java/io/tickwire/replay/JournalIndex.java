@@ -18,8 +18,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * it touches are mapped (see {@link #JournalIndex(Journal, int)}).
  * <p>
  * Measured on a 10M-event journal (10 FAST_HOURLY cycles, a loaded 2-core VM): a lookup near the end (a
- * resume) 15-21 us p50, 0 B; random over the journal 50-120 us p50 (switching cycles dominates); a sequential
- * scan of the same journal takes 1.3 s. {@code perf}'s {@code JournalLookupProbe} reproduces these.
+ * resume) 15-21 us p50, 0 B; random over the journal ~50 us p50 (the lookups that switch cycles dominate); a
+ * sequential scan of the same journal takes 1.3-2.9 s. {@code perf}'s {@code JournalLookupProbe} reproduces
+ * these.
  *
  * <h2>Semantics</h2>
  * Every batch has {@code firstSeq} and {@code eventCount} and holds seqs
