@@ -116,6 +116,61 @@ class JournalIndexTest
     }
 
     @Test
+    void aClockThatStepsBackGivesABoundaryOfTheTime()
+    {
+        final Random random = seeded("JournalIndexTest.clockBack");
+        try (JournalFixture fixture = new JournalFixture(dir.resolve("journal"), random))
+        {
+            fixture.start(1);
+            fixture.addInstrument();
+            fixture.addInstrument();
+            for (int i = 0; i < 3_000; i++)
+            {
+                if (i % 300 == 299)
+                {
+                    fixture.roll();
+                }
+                if (random.nextInt(200) == 0)
+                {
+                    fixture.engineTime -= random.nextInt(50_000); // an NTP step back
+                }
+                fixture.appendRandom();
+            }
+            try (JournalIndex index = new JournalIndex(fixture.journal))
+            {
+                final List<BatchRef> batches = JournalFixture.scan(fixture.journal);
+                final long min = batches.stream().mapToLong(BatchRef::engineTime).min().orElseThrow();
+                final long max = batches.stream().mapToLong(BatchRef::engineTime).max().orElseThrow();
+                final List<String> violations = new ArrayList<>();
+                for (int i = 0; i < 500; i++)
+                {
+                    final long time = min - 10 + (long)(random.nextDouble() * (max - min + 20));
+                    final long found = index.indexAtOrAfterTime(time);
+                    if (found == JournalIndex.AFTER_END)
+                    {
+                        if (batches.get(batches.size() - 1).engineTime() >= time)
+                        {
+                            violations.add("after-end for " + time);
+                        }
+                        continue;
+                    }
+                    int position = 0;
+                    while (batches.get(position).index() != found)
+                    {
+                        position++;
+                    }
+                    if (batches.get(position).engineTime() < time ||
+                        (position > 0 && batches.get(position - 1).engineTime() >= time))
+                    {
+                        violations.add("not a boundary for " + time + " at batch " + position);
+                    }
+                }
+                assertThat(violations).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void emptyJournalThenJournalStartThenARejectThenEvents()
     {
         final Random random = seeded("JournalIndexTest.empty");

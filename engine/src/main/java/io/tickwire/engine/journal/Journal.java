@@ -38,6 +38,8 @@ public final class Journal implements AutoCloseable
         }
     }
 
+    private static final long LOOKUP_BLOCK_SIZE = 1L << 30;
+
     private final JournalConfig config;
     private final SingleChronicleQueue queue;
 
@@ -54,6 +56,25 @@ public final class Journal implements AutoCloseable
      *                                  directory.
      */
     public static Journal open(final JournalConfig config)
+    {
+        return open(config, 0);
+    }
+
+    /**
+     * Opens the journal read-only for random access (lookups by seq or time), mapping its files in 1 GiB
+     * chunks. Chronicle maps a file in chunks (64 MiB by default) and a tailer holds one at a time, so a
+     * search that jumps between an index entry and excerpts far apart remaps at nearly every probe (an mmap,
+     * tens of microseconds and garbage); with one chunk per file a probe is a few hundred nanoseconds and
+     * allocates nothing. The chunks are address space only: pages are read on demand.
+     *
+     * @throws IllegalArgumentException if the journal directory does not exist.
+     */
+    public static Journal openForLookups(final JournalConfig config)
+    {
+        return open(config.asReadOnly(), LOOKUP_BLOCK_SIZE);
+    }
+
+    private static Journal open(final JournalConfig config, final long blockSize)
     {
         final Path dir = config.directory();
         if (config.readOnly())
@@ -81,6 +102,10 @@ public final class Journal implements AutoCloseable
         if (config.timeProvider() != null)
         {
             builder.timeProvider(config.timeProvider());
+        }
+        if (blockSize > 0)
+        {
+            builder.blockSize(blockSize);
         }
         return new Journal(config, builder.build());
     }
