@@ -105,7 +105,8 @@ final class DumpCommand implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
         try (Journal j = Journal.open(JournalConfig.of(journal).asReadOnly()))
         {
-            final JournalDump dump = new JournalDump(fmt, from, to, fromNanos, toNanos, new HashSet<>(symbols), out, System.err);
+            final JournalDump dump =
+                new JournalDump(fmt, from, to, fromNanos, toNanos, new HashSet<>(symbols), out, System.err);
             dump.run(j, follow, stop::get);
         }
         finally

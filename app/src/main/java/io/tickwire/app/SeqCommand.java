@@ -58,7 +58,8 @@ final class SeqCommand implements Callable<Integer>
             if (time != null)
             {
                 final long found = index.indexAtOrAfterTime(nanos);
-                final StringBuilder line = new StringBuilder("{\"time\":\"").append(TimeArgument.format(nanos)).append('"');
+                final StringBuilder line = new StringBuilder("{\"time\":\"")
+                    .append(TimeArgument.format(nanos)).append('"');
                 if (found < 0)
                 {
                     line.append(",\"status\":\"after-end\",\"seq\":").append(index.lastSeq() + 1);

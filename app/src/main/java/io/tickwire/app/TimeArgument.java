@@ -56,8 +56,8 @@ final class TimeArgument
      */
     static String format(final long epochNanos)
     {
-        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L))
-            .toString();
+        final long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
+        return Instant.ofEpochSecond(seconds, Math.floorMod(epochNanos, 1_000_000_000L)).toString();
     }
 
     private static long nanos(final Instant instant)

@@ -192,8 +192,9 @@ public final class JournalRetention
         @Override
         public void onInstrument(final InstrumentDefinitionDecoder definition)
         {
-            definitions.add(RetainedPrefix.copy(definition.buffer(), definition.offset() - MessageHeaderDecoder.ENCODED_LENGTH,
-                MessageHeaderDecoder.ENCODED_LENGTH + definition.encodedLength()));
+            final int header = MessageHeaderDecoder.ENCODED_LENGTH;
+            definitions.add(RetainedPrefix.copy(definition.buffer(), definition.offset() - header,
+                header + definition.encodedLength()));
         }
 
         @Override
