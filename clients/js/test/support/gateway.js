@@ -88,9 +88,10 @@ export function startSystem(o)
 }
 
 /**
- * The journaled trades of a journal as [{seq, symbol, price, qty, side}], read with `tickwire dump`.
+ * The journaled trades of a journal as [{seq, symbol, price, qty, side}], read with `tickwire dump`; the
+ * array's `lastSeq` is the seq of the last event the dump read (of any type).
  * @param {string} journal
- * @returns {Promise<object[]>}
+ * @returns {Promise<object[] & {lastSeq: number}>}
  */
 export function journalTrades(journal)
 {
@@ -112,8 +113,14 @@ export function journalTrades(journal)
                 return;
             }
             const trades = [];
+            trades.lastSeq = 0;
             for (const line of out.split('\n'))
             {
+                const seq = /"seq":(\d+)/.exec(line);
+                if (seq !== null)
+                {
+                    trades.lastSeq = Math.max(trades.lastSeq, Number(seq[1]));
+                }
                 if (line.includes('"trade"'))
                 {
                     const event = JSON.parse(line);

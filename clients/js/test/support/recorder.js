@@ -118,8 +118,9 @@ export class Recorder
  * is the journal's (same price, qty, side), and every journal trade not delivered lies inside a reported gap.
  * @returns {{missing: number[], delivered: number}} journal trades not delivered (all inside gaps)
  */
-export function compareWithJournal(recorder, journal, symbols, fromSeq, toSeq)
+export function compareWithJournal(recorder, journal, symbols, fromSeq, until)
 {
+    const toSeq = Math.min(until, journal.lastSeq);
     const missing = [];
     let delivered = 0;
     for (const symbol of symbols)
