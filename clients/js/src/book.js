@@ -245,6 +245,8 @@ export class OrderBook
         this.askSide = new BookSide(false);
         /** seq of the last message applied, or null before the first snapshot */
         this.seq = null;
+        /** true until a snapshot replaced the view, and while a client waits for one: not to be trusted */
+        this.stale = true;
     }
 
     /**
@@ -257,6 +259,7 @@ export class OrderBook
         this.bidSide.clear();
         this.askSide.clear();
         this.apply(bids, asks);
+        this.stale = false;
     }
 
     /**
@@ -325,5 +328,6 @@ export class OrderBook
         this.bidSide.clear();
         this.askSide.clear();
         this.seq = null;
+        this.stale = true;
     }
 }

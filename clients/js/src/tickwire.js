@@ -137,7 +137,7 @@ export class TickwireClient
     // ------------------------------------------------------------------ events
 
     /**
-     * Adds a listener. Types: `trade`, `book`, `ticker`, `status`, `gap`, `error`, `heartbeat`, `message`.
+     * Adds a listener. Types: `trade`, `book`, `ticker`, `status`, `gap`, `error`, `fill`, `heartbeat`, `message`.
      * @returns {() => void} a function that removes the listener
      */
     on(type, listener)
@@ -807,7 +807,7 @@ export class TickwireClient
 
     onSubscribed(reply, request, streams)
     {
-        if (reply.epoch !== undefined)
+        if (typeof reply.epoch === 'string')
         {
             this.epoch = reply.epoch;
         }
@@ -907,6 +907,9 @@ export class TickwireClient
                 this.stats.heartbeats++;
                 this.emit('heartbeat', message);
                 break;
+            case 'fill':
+                this.emit('fill', message);
+                break;
             case 'error':
                 this.onError(message);
                 break;
@@ -928,6 +931,10 @@ export class TickwireClient
         }
         this.pending.delete(message.id);
         clearTimeout(record.timer);
+        if (message.type === 'pong' && typeof message.epoch === 'string')
+        {
+            this.epoch = message.epoch;
+        }
         if (record.onReply !== undefined)
         {
             // synchronously, before the next message: the messages after a reply depend on what it set up

@@ -4,6 +4,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { TickwireClient, TickwireError } from '../src/tickwire.js';
 import { startSystem, tempDir, waitFor, seededRandom, testSeed, journalTrades } from './support/gateway.js';
@@ -94,6 +96,17 @@ describe('TickwireClient against a real gateway', { timeout: 300_000 }, () =>
         assert.deepEqual(compared.missing, [], 'no trade missing on an undisturbed connection');
         assert.ok(compared.delivered > 0);
         c.close();
+    });
+
+    it('runs the README example against the gateway', { timeout: 60_000 }, async () =>
+    {
+        const { stdout } = await promisify(execFile)(process.execPath,
+            ['examples/book.js', `${system.url}`, 'ETH-USD', '--seconds', '3'], { timeout: 30_000 });
+        assert.match(stdout, /^status open ws:\/\/127\.0\.0\.1:\d+\/stream$/m);
+        assert.match(stdout, /^instruments BTC-USD ETH-USD SOL-USD BNB-USD$/m);
+        assert.match(stdout, /^book ETH-USD seq \d+ checksum ok \| bids .+ \| asks .+$/m);
+        assert.match(stdout, /"checksumMismatches":0/);
+        assert.doesNotMatch(stdout, /^(gap|error) /m);
     });
 
     it('answers requests by id: errors reject with the server code and leave nothing subscribed', { timeout: 30_000 }, async () =>
