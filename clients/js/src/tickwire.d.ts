@@ -128,7 +128,8 @@ export interface CancelRequest { symbol: string; clientOrderId: number; }
 export interface ExecutionReply {
     type: 'ack' | 'reject';
     id?: RequestId;
-    op: 'order' | 'cancel';
+    /** the op answered */
+    request: 'order' | 'cancel';
     symbol: string;
     clientOrderId: number;
     /** ack of an order */

@@ -526,6 +526,11 @@ async function placeOrder(event)
             disableOrderEntry(`Order entry is not enabled on this gateway (${error.message}).`);
             return;
         }
+        if (error.code === 'NOT_ENTITLED')
+        {
+            disableOrderEntry(`This connection may not trade (${error.message}).`);
+            return;
+        }
         logOrder('error', `${error.code ?? 'error'}: ${error.message}`);
     }
 }
