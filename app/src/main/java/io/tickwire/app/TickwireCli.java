@@ -53,7 +53,9 @@ public final class TickwireCli implements Runnable
 
     public static void main(final String[] args)
     {
-        System.exit(execute(args));
+        final int code = execute(args);
+        ShutdownSignal.release(); // after a signal: the command has closed everything, the JVM may halt now
+        System.exit(code);
     }
 
     /**

@@ -90,6 +90,14 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * SIGTERM: the child's shutdown hooks run, as on Ctrl-C or a service stop.
+     */
+    public void terminate()
+    {
+        process.destroy();
+    }
+
+    /**
      * SIGKILL: no shutdown hook, no flush, no close.
      */
     public void killNine() throws InterruptedException
