@@ -145,7 +145,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
     private final long pingIntervalNanos;
 
     private final Map<String, Instrument> instruments = new HashMap<>();
-    private final EnumMap<Channel, HashMap<String, Stream>> streams = new EnumMap<>(Channel.class);
+    private final EnumMap<Channel, LinkedHashMap<String, Stream>> streams = new EnumMap<>(Channel.class);
     private final List<Group> awaitingGroups = new ArrayList<>();
     private final List<Stream> resyncing = new ArrayList<>();
     private final Long2ObjectHashMap<Request> pending = new Long2ObjectHashMap<>();
@@ -188,7 +188,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         this.pingIntervalNanos = config.pingInterval().toNanos();
         for (final Channel channel : Channel.values())
         {
-            streams.put(channel, new HashMap<>());
+            streams.put(channel, new LinkedHashMap<>()); // in subscription order: requests are deterministic
         }
     }
 
@@ -213,7 +213,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         }
         final Group group = new Group(subscription, future, now() + requestTimeoutNanos);
         awaitingGroups.add(group);
-        final HashMap<String, Stream> channelStreams = streams.get(subscription.channel());
+        final LinkedHashMap<String, Stream> channelStreams = streams.get(subscription.channel());
         boolean unknown = false;
         for (final String symbol : subscription.symbols())
         {
@@ -234,7 +234,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
 
     void unsubscribe(final Channel channel, final List<String> symbols, final CompletableFuture<Object> future)
     {
-        final HashMap<String, Stream> channelStreams = streams.get(channel);
+        final LinkedHashMap<String, Stream> channelStreams = streams.get(channel);
         for (final String symbol : symbols)
         {
             final Stream stream = channelStreams.remove(symbol);
@@ -267,21 +267,11 @@ final class ClientConductor implements WireHandler, Transport.Receiver
 
     void ping(final CompletableFuture<Object> future)
     {
-        if (!ready)
-        {
-            future.completeExceptionally(new RequestException(RequestException.CONNECTION_LOST, "not connected"));
-            return;
-        }
         enqueue(Kind.PING, codec.ping(nextId), future, null, null, -1, false);
     }
 
     void instruments(final CompletableFuture<Object> future)
     {
-        if (!ready)
-        {
-            future.completeExceptionally(new RequestException(RequestException.CONNECTION_LOST, "not connected"));
-            return;
-        }
         enqueue(Kind.INSTRUMENTS, codec.instruments(nextId), future, null, null, -1, false);
     }
 
@@ -363,7 +353,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         ready = false;
         sendInFlight = false;
         resubscribesPending = 0;
-        for (final HashMap<String, Stream> channelStreams : streams.values())
+        for (final LinkedHashMap<String, Stream> channelStreams : streams.values())
         {
             for (final Stream stream : channelStreams.values())
             {
@@ -378,11 +368,8 @@ final class ClientConductor implements WireHandler, Transport.Receiver
             dropOnLoss(request, ex);
         }
         pending.clear();
-        for (final Request request : outbound)
-        {
-            dropOnLoss(request, ex);
-        }
-        outbound.clear();
+        // Requests of the application not sent yet wait for the next connection; the client's own are redone there.
+        outbound.removeIf(request -> request.onConnect || request.future == null || request.kind == Kind.UNSUBSCRIBE);
         if (closed)
         {
             return;
@@ -450,7 +437,11 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         }
         if (!pending.isEmpty())
         {
-            expireRequests(now);
+            expireRequests(pending.values().iterator(), now);
+        }
+        if (!outbound.isEmpty())
+        {
+            expireRequests(outbound.iterator(), now);
         }
         if (!awaitingGroups.isEmpty())
         {
@@ -481,9 +472,8 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         pump();
     }
 
-    private void expireRequests(final long now)
+    private void expireRequests(final Iterator<Request> requests, final long now)
     {
-        final Iterator<Request> requests = pending.values().iterator();
         while (requests.hasNext())
         {
             final Request request = requests.next();
@@ -519,7 +509,12 @@ final class ClientConductor implements WireHandler, Transport.Receiver
             }
             return;
         }
-        outbound.add(new Request(id, kind, frame, future, group, symbols, from, onConnect));
+        final Request request = new Request(id, kind, frame, future, group, symbols, from, onConnect);
+        // A request with a reply of its own times out from now (connected or not); subscribe and unsubscribe end
+        // with their reply or the connection (a subscription's own deadline is its group's).
+        request.deadlineNanos = kind == Kind.SUBSCRIBE || kind == Kind.UNSUBSCRIBE ? Long.MAX_VALUE :
+            now() + requestTimeoutNanos;
+        outbound.add(request);
         pump();
     }
 
@@ -538,9 +533,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
                 return; // the tick sends it once the window has passed
             }
             final Request request = outbound.poll();
-            // Requests with a reply wait for it; resync has none, but an error about it carries its id.
-            request.deadlineNanos = request.kind == Kind.SUBSCRIBE || request.kind == Kind.UNSUBSCRIBE ?
-                Long.MAX_VALUE : now + requestTimeoutNanos;
+            // Every request waits for its reply; resync has none, but an error about it would carry its id.
             pending.put(request.id, request);
             windowCount++;
             lastSendNanos = now;
@@ -826,7 +819,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         }
         final boolean resumed = request.from >= 0;
         final boolean recovered = resumed && reply.recovered() == ResumeResult.RECOVERED;
-        final HashMap<String, Stream> channelStreams = streams.get(reply.channel());
+        final LinkedHashMap<String, Stream> channelStreams = streams.get(reply.channel());
         for (final String symbol : request.symbols)
         {
             final Stream stream = channelStreams.get(symbol);
@@ -915,7 +908,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
     private void subscribeAll()
     {
         final Map<Group, List<Stream>> byGroup = new LinkedHashMap<>();
-        for (final HashMap<String, Stream> channelStreams : streams.values())
+        for (final LinkedHashMap<String, Stream> channelStreams : streams.values())
         {
             for (final Stream stream : channelStreams.values())
             {
@@ -989,7 +982,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         {
             case SUBSCRIBE ->
             {
-                final HashMap<String, Stream> channelStreams = streams.get(request.group.subscription.channel());
+                final LinkedHashMap<String, Stream> channelStreams = streams.get(request.group.subscription.channel());
                 for (final String symbol : request.symbols)
                 {
                     final Stream stream = channelStreams.get(symbol);
