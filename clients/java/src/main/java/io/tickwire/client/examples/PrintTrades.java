@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * java -cp clients/java/target/classes:... io.tickwire.client.examples.PrintTrades \
  *     ws://localhost:8080/stream[,ws://other:8080/stream] [BTC-USD ETH-USD ...]
  * </pre>
- * (clients/java/README.md shows the one-line Maven command). Stops after 60 seconds or on Ctrl-C.
+ * (clients/java/README.md shows the whole command). Stops on Ctrl-C, or after {@code -Dseconds=N} seconds.
  */
 public final class PrintTrades
 {
@@ -79,7 +79,7 @@ public final class PrintTrades
         {
             client.subscribe(Subscription.trades(symbols));
             client.subscribe(Subscription.book(symbols).depth(5));
-            stop.await(60, TimeUnit.SECONDS);
+            stop.await(Long.getLong("seconds", Long.MAX_VALUE / 2), TimeUnit.SECONDS);
             System.out.println(client.counters());
         }
     }
