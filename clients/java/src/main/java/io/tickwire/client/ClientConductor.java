@@ -426,7 +426,8 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         }
         if (open && now - lastReceiveNanos > heartbeatTimeoutNanos)
         {
-            final String reason = "nothing received for " + TimeUnit.NANOSECONDS.toMillis(now - lastReceiveNanos) + " ms";
+            final String reason = "nothing received for " +
+                TimeUnit.NANOSECONDS.toMillis(now - lastReceiveNanos) + " ms";
             error(ClientError.HEARTBEAT_TIMEOUT, reason, null, null, null);
             dropConnection(-1, reason);
             return;
@@ -938,7 +939,8 @@ final class ClientConductor implements WireHandler, Transport.Receiver
                     }
                     final String epoch = position < 0 ? null : chunk.get(0).epoch;
                     resubscribesPending++;
-                    enqueue(Kind.SUBSCRIBE, codec.subscribe(nextId, entry.getKey().subscription, symbols, position, epoch),
+                    enqueue(Kind.SUBSCRIBE,
+                        codec.subscribe(nextId, entry.getKey().subscription, symbols, position, epoch),
                         null, entry.getKey(), List.copyOf(symbols), position, true);
                 }
             }

@@ -35,7 +35,8 @@ final class JdkWebSocketTransport implements Transport
         headers.forEach(builder::header);
         if (!subprotocols.isEmpty())
         {
-            builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(new String[0]));
+            builder.subprotocols(subprotocols.get(0),
+                subprotocols.subList(1, subprotocols.size()).toArray(new String[0]));
         }
         builder.buildAsync(uri, connection).whenComplete((socket, error) ->
         {

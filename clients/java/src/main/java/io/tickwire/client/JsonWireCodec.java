@@ -250,7 +250,8 @@ final class JsonWireCodec implements WireCodec
                 case "depth" -> depth = parser.getIntValue();
                 case "snapshot" -> snapshot = token == JsonToken.VALUE_TRUE;
                 case "conflated" -> conflated = token == JsonToken.VALUE_TRUE;
-                case "recovered" -> recovered = token == JsonToken.VALUE_TRUE ? ResumeResult.RECOVERED : ResumeResult.NOT_RECOVERED;
+                case "recovered" ->
+                    recovered = token == JsonToken.VALUE_TRUE ? ResumeResult.RECOVERED : ResumeResult.NOT_RECOVERED;
                 case "epoch" -> epoch = token == JsonToken.VALUE_NULL ? null : parser.getValueAsString();
                 case "code" -> code = parser.getValueAsString();
                 case "message" -> message = parser.getValueAsString();
@@ -416,11 +417,13 @@ final class JsonWireCodec implements WireCodec
                 instrument.qtyScale());
             for (int i = 0; i < bidCount; i++)
             {
-                book.addBid(decimal(bidSpans, i, 0, instrument.priceScale()), decimal(bidSpans, i, 2, instrument.qtyScale()));
+                book.addBid(decimal(bidSpans, i, 0, instrument.priceScale()),
+                    decimal(bidSpans, i, 2, instrument.qtyScale()));
             }
             for (int i = 0; i < askCount; i++)
             {
-                book.addAsk(decimal(askSpans, i, 0, instrument.priceScale()), decimal(askSpans, i, 2, instrument.qtyScale()));
+                book.addAsk(decimal(askSpans, i, 0, instrument.priceScale()),
+                    decimal(askSpans, i, 2, instrument.qtyScale()));
             }
             handler.onBook(book);
         }
@@ -516,7 +519,8 @@ final class JsonWireCodec implements WireCodec
 
     private long nullable(final int field, final int scale)
     {
-        return length[field] < 0 ? Ticker.NULL_VALUE : Decimals.parse(view.wrap(arena, start[field], length[field]), scale);
+        return length[field] < 0 ? Ticker.NULL_VALUE :
+            Decimals.parse(view.wrap(arena, start[field], length[field]), scale);
     }
 
     private long decimal(final int[] spans, final int level, final int which, final int scale)

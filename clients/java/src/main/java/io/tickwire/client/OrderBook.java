@@ -220,6 +220,7 @@ public final class OrderBook
     @Override
     public String toString()
     {
-        return "OrderBook{" + symbol + " seq=" + seq + (valid ? "" : " INVALID") + " " + String.join(",", levels()) + "}";
+        return "OrderBook{" + symbol + " seq=" + seq + (valid ? "" : " INVALID") + " " +
+            String.join(",", levels()) + "}";
     }
 }

@@ -124,10 +124,12 @@ class ClientSystemTest
         assertThat(subscribes.subList(0, 2)).noneMatch(r -> r.contains("\"from\""));
         assertThat(subscribes.subList(2, subscribes.size())).allMatch(r -> r.contains("\"from\":"));
         // What the gateway answered decides what the client may claim.
-        assertThat(counters.resumesRecovered() + counters.resumesNotRecovered()).isEqualTo(rounds * 2L * SYMBOLS.size());
+        assertThat(counters.resumesRecovered() + counters.resumesNotRecovered())
+            .isEqualTo(rounds * 2L * SYMBOLS.size());
         final JournalTruth truth = Truth.assertBooksMatchJournal(dir.resolve("journal"), recorder.views, DEPTH);
         final int lost = Truth.assertTradesExactlyOnceOrInGap(truth, recorder, subscribedAt);
-        assertThat(recorder.gaps).allMatch(g -> g.reason() == Gap.Reason.NOT_RECOVERED && g.channel() == Channel.TRADES);
+        assertThat(recorder.gaps)
+            .allMatch(g -> g.reason() == Gap.Reason.NOT_RECOVERED && g.channel() == Channel.TRADES);
         if (counters.resumesNotRecovered() == 0)
         {
             assertThat(recorder.gaps).as("every resume was served: no gap").isEmpty();
@@ -237,7 +239,8 @@ class ClientSystemTest
         {
             assertThat(recorder.gaps).isEmpty();
         }
-        System.out.println("failover: trades delivered " + recorder.trades.size() + ", in gaps " + lost + "; " + counters);
+        System.out.println("failover: trades delivered " + recorder.trades.size() + ", in gaps " + lost + "; " +
+            counters);
     }
 
     @Test
@@ -316,7 +319,8 @@ class ClientSystemTest
     private static Map<String, Long> subscribeTradesAndBooks(final TickwireClient client) throws Exception
     {
         final Subscribed trades = client.subscribe(Subscription.trades(SYMBOL_ARRAY)).get(30, TimeUnit.SECONDS);
-        final Subscribed books = client.subscribe(Subscription.book(SYMBOL_ARRAY).depth(DEPTH)).get(30, TimeUnit.SECONDS);
+        final Subscribed books =
+            client.subscribe(Subscription.book(SYMBOL_ARRAY).depth(DEPTH)).get(30, TimeUnit.SECONDS);
         assertThat(trades.symbols()).isEqualTo(SYMBOLS);
         assertThat(books.depth()).isEqualTo(DEPTH);
         final Map<String, Long> at = new HashMap<>();

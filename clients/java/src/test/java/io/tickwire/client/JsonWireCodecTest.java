@@ -105,21 +105,26 @@ class JsonWireCodecTest
     void decodesEveryServerMessage()
     {
         codec.decode("{\"type\":\"instruments\",\"id\":2,\"instruments\":[" +
-            "{\"symbol\":\"BTC-USD\",\"priceScale\":2,\"qtyScale\":4,\"tickSize\":\"0.01\",\"lotSize\":\"0.0001\",\"mode\":\"matching\"}]}",
+            "{\"symbol\":\"BTC-USD\",\"priceScale\":2,\"qtyScale\":4,\"tickSize\":\"0.01\"," +
+                "\"lotSize\":\"0.0001\",\"mode\":\"matching\"}]}",
             handler);
         instruments.put("BTC-USD", new Instrument("BTC-USD", 2, 4, 1, 1, "matching"));
-        codec.decode("{\"type\":\"trade\",\"symbol\":\"BTC-USD\",\"seq\":5121,\"prev\":5117,\"price\":\"101.25\",\"qty\":\"0.5\"," +
+        codec.decode("{\"type\":\"trade\",\"symbol\":\"BTC-USD\",\"seq\":5121,\"prev\":5117," +
+            "\"price\":\"101.25\",\"qty\":\"0.5\"," +
             "\"side\":\"sell\",\"ts\":1700000000123456789}", handler);
         // Fields in another order, an unknown field, an unknown type: still read, ignored, ignored.
-        codec.decode("{\"ts\":1,\"qty\":\"2\",\"price\":\"3\",\"side\":\"buy\",\"future\":{\"x\":[1]},\"prev\":1,\"seq\":2," +
+        codec.decode("{\"ts\":1,\"qty\":\"2\",\"price\":\"3\",\"side\":\"buy\",\"future\":{\"x\":[1]}," +
+            "\"prev\":1,\"seq\":2," +
             "\"symbol\":\"BTC-USD\",\"type\":\"trade\"}", handler);
         codec.decode("{\"type\":\"news\",\"seq\":1}", handler);
         codec.decode("{\"type\":\"book\",\"symbol\":\"BTC-USD\",\"seq\":5124,\"prev\":5120,\"snapshot\":false," +
             "\"bids\":[[\"101\",\"0\"]],\"asks\":[],\"checksum\":1971836496,\"conflated\":true}", handler);
-        codec.decode("{\"type\":\"ticker\",\"symbol\":\"BTC-USD\",\"seq\":5120,\"prev\":5120,\"bid\":null,\"bidQty\":null," +
+        codec.decode("{\"type\":\"ticker\",\"symbol\":\"BTC-USD\",\"seq\":5120,\"prev\":5120,\"bid\":null," +
+            "\"bidQty\":null," +
             "\"ask\":\"101.3\",\"askQty\":\"1.5\",\"last\":null,\"lastQty\":null,\"volume\":\"0\",\"ts\":1}", handler);
         codec.decode("{\"type\":\"heartbeat\",\"seq\":5124}", handler);
-        codec.decode("{\"type\":\"subscribed\",\"id\":3,\"channel\":\"trades\",\"symbols\":[\"BTC-USD\"],\"seq\":5120," +
+        codec.decode("{\"type\":\"subscribed\",\"id\":3,\"channel\":\"trades\",\"symbols\":[\"BTC-USD\"]," +
+            "\"seq\":5120," +
             "\"recovered\":true,\"epoch\":\"00000000000000ff\"}", handler);
         codec.decode("{\"type\":\"pong\",\"id\":42,\"seq\":5120}", handler);
         codec.decode("{\"type\":\"unsubscribed\",\"id\":7,\"channel\":\"trades\",\"symbols\":[\"BTC-USD\"]}", handler);
@@ -129,7 +134,8 @@ class JsonWireCodecTest
         codec.decode("{\"type\":\"trade\",", handler);
 
         assertThat(events).containsExactly(
-            "instruments 2 [Instrument[symbol=BTC-USD, priceScale=2, qtyScale=4, tickSize=1, lotSize=1, mode=matching]]",
+            "instruments 2 [Instrument[symbol=BTC-USD, priceScale=2, qtyScale=4, tickSize=1, lotSize=1," +
+                " mode=matching]]",
             "Trade{BTC-USD seq=5121 prev=5117 0.5 @ 101.25 SELL ts=1700000000123456789}",
             "Trade{BTC-USD seq=2 prev=1 2 @ 3 BUY ts=1}",
             "BookUpdate{BTC-USD seq=5124 prev=5120 conflated bids=1 asks=0 checksum=1971836496} bids 10100x0 asks",
@@ -149,10 +155,12 @@ class JsonWireCodecTest
     {
         final Subscription book = Subscription.book("BTC-USD", "ETH-USD", "BTC-USD").depth(10).maxHz(2.5);
         assertThat(codec.subscribe(1, book, book.symbols(), -1, null).text()).isEqualTo(
-            "{\"op\":\"subscribe\",\"id\":1,\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"],\"depth\":10,\"maxHz\":2.5}");
+            "{\"op\":\"subscribe\",\"id\":1,\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"]," +
+                "\"depth\":10,\"maxHz\":2.5}");
         final Subscription trades = Subscription.trades("BTC-USD");
         assertThat(codec.subscribe(3, trades, trades.symbols(), 5000, "00000000000000ff").text()).isEqualTo(
-            "{\"op\":\"subscribe\",\"id\":3,\"channel\":\"trades\",\"symbols\":[\"BTC-USD\"],\"from\":5000,\"epoch\":\"00000000000000ff\"}");
+            "{\"op\":\"subscribe\",\"id\":3,\"channel\":\"trades\",\"symbols\":[\"BTC-USD\"],\"from\":5000," +
+                "\"epoch\":\"00000000000000ff\"}");
         assertThat(codec.resync(9, Channel.BOOK, List.of("BTC-USD")).text())
             .isEqualTo("{\"op\":\"resync\",\"id\":9,\"channel\":\"book\",\"symbols\":[\"BTC-USD\"]}");
         assertThat(codec.unsubscribe(7, Channel.TRADES, List.of("BTC-USD")).text())

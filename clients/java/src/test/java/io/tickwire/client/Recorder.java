@@ -36,7 +36,8 @@ final class Recorder implements TickwireListener
     public void onTrade(final Trade t)
     {
         enter();
-        trades.add(new TradeSeen(new JournalTruth.TradeRow(t.seq(), t.symbol(), Decimals.toString(t.price(), t.priceScale()),
+        trades.add(new TradeSeen(new JournalTruth.TradeRow(t.seq(), t.symbol(),
+            Decimals.toString(t.price(), t.priceScale()),
             Decimals.toString(t.qty(), t.qtyScale()), t.side() == Side.BUY ? "buy" : "sell", t.ts()), t.prev()));
         leave();
     }

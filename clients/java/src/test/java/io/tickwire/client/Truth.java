@@ -58,7 +58,8 @@ final class Truth
         {
             for (int i = 1; i < list.size(); i++)
             {
-                assertThat(list.get(i).seq()).as("book seq never goes backwards").isGreaterThanOrEqualTo(list.get(i - 1).seq());
+                assertThat(list.get(i).seq()).as("book seq never goes backwards")
+                    .isGreaterThanOrEqualTo(list.get(i - 1).seq());
             }
         }
         return truth;

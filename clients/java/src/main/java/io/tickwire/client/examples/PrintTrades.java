@@ -37,7 +37,8 @@ public final class PrintTrades
         final CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
 
-        try (TickwireClient client = TickwireClient.connect(new ClientConfig().urls(urls.split(",")), new TickwireListener()
+        final ClientConfig config = new ClientConfig().urls(urls.split(","));
+        try (TickwireClient client = TickwireClient.connect(config, new TickwireListener()
         {
             @Override
             public void onTrade(final Trade t)
