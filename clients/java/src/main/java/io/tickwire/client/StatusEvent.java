@@ -1,0 +1,18 @@
+package io.tickwire.client;
+
+import java.net.URI;
+
+/**
+ * A change of the client's connection, passed to {@link TickwireListener#onStatus}.
+ *
+ * @param state       the new state.
+ * @param url         the gateway concerned (being connected to, connected, or lost).
+ * @param attempt     consecutive failed attempts so far (0 once a connection is established).
+ * @param closeCode   the WebSocket close code that ended the connection ({@code RECONNECTING}), -1 if none (a
+ *                    failed connect, a dropped TCP connection, a heartbeat timeout).
+ * @param reason      the close reason or the error, empty if none.
+ * @param delayMillis for {@code RECONNECTING}: when the next attempt starts.
+ */
+public record StatusEvent(ConnectionState state, URI url, int attempt, int closeCode, String reason, long delayMillis)
+{
+}

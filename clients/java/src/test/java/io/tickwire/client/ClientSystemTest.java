@@ -1,0 +1,349 @@
+package io.tickwire.client;
+
+import io.tickwire.codecs.json.Channel;
+import io.tickwire.engine.EngineConfig;
+import io.tickwire.engine.EngineNode;
+import io.tickwire.engine.journal.JournalConfig;
+import io.tickwire.engine.sim.InstrumentSpec;
+import io.tickwire.gateway.GatewayConfig;
+import io.tickwire.gateway.GatewayServer;
+import io.tickwire.gateway.JournalTruth;
+import io.tickwire.gateway.TickwireFixture;
+import org.agrona.CloseHelper;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The client against a real engine and real gateways (Jetty on ephemeral ports) in this JVM, with faults
+ * injected by closing gateways and through a {@link WsProxy}: what the client delivered is compared with the
+ * journal every time.
+ */
+class ClientSystemTest
+{
+    private static final List<String> SYMBOLS = List.of("BTC-USD", "ETH-USD", "SOL-USD", "BNB-USD");
+    private static final String[] SYMBOL_ARRAY = SYMBOLS.toArray(new String[0]);
+    private static final int DEPTH = 5;
+    private static final Duration WAIT = Duration.ofSeconds(45);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(120)
+    void booksTradesAndTickersMatchTheJournalAtEverySeq() throws Exception
+    {
+        final long seed = seed("booksTradesAndTickersMatchTheJournalAtEverySeq");
+        final Recorder recorder = new Recorder();
+        final Map<String, Long> subscribedAt;
+        final ClientCounters counters;
+        try (TickwireFixture fixture = new TickwireFixture(dir, 4, 3_000, seed, c -> { });
+            TickwireClient client = TickwireClient.connect(config(seed, fixture.streamUri()), recorder))
+        {
+            subscribedAt = subscribeTradesAndBooks(client);
+            final Subscribed tickers = client.subscribe(Subscription.ticker(SYMBOL_ARRAY)).get(30, TimeUnit.SECONDS);
+            assertThat(tickers.symbols()).isEqualTo(SYMBOLS);
+            until("traffic", () -> recorder.views.size() >= 1_500 && recorder.trades.size() >= 40 &&
+                recorder.tickers.size() >= 40);
+            assertThat(client.ping().get(30, TimeUnit.SECONDS)).isPositive();
+            counters = client.counters();
+        }
+        assertThat(recorder.statuses).extracting(StatusEvent::state)
+            .containsExactly(ConnectionState.CONNECTING, ConnectionState.CONNECTED, ConnectionState.CLOSED);
+        assertThat(recorder.errors).isEmpty();
+        assertThat(recorder.gaps).isEmpty();
+        assertThat(recorder.concurrent).as("callbacks overlapped").isFalse();
+        // Unbroken prev chains: each trade's prev is the previous trade of its stream (the first: the reply's seq).
+        final Map<String, Long> last = new HashMap<>(subscribedAt);
+        for (final Recorder.TradeSeen trade : recorder.trades)
+        {
+            assertThat(trade.prev()).as("prev of %s", trade).isEqualTo(last.get(trade.row().symbol()));
+            last.put(trade.row().symbol(), trade.row().seq());
+        }
+        final JournalTruth truth = Truth.assertBooksMatchJournal(dir.resolve("journal"), recorder.views, DEPTH);
+        assertThat(Truth.assertTradesExactlyOnceOrInGap(truth, recorder, subscribedAt)).isZero();
+        assertThat(counters.checksumMismatches()).isZero();
+        assertThat(counters.books()).isEqualTo(recorder.views.size());
+        System.out.println("compared " + recorder.views.size() + " book views, " + recorder.trades.size() +
+            " trades; " + counters);
+    }
+
+    @Test
+    @Timeout(120)
+    void resumesEveryStreamAfterInjectedDisconnects() throws Exception
+    {
+        final long seed = seed("resumesEveryStreamAfterInjectedDisconnects");
+        final SplittableRandom random = new SplittableRandom(seed);
+        final Recorder recorder = new Recorder();
+        final int rounds = 3;
+        final Map<String, Long> subscribedAt;
+        final ClientCounters counters;
+        final List<String> requests;
+        try (TickwireFixture fixture = new TickwireFixture(dir, 4, 3_000, seed, c -> { });
+            WsProxy proxy = new WsProxy(fixture.gateway.port());
+            TickwireClient client = TickwireClient.connect(config(seed, proxy.uri()), recorder))
+        {
+            subscribedAt = subscribeTradesAndBooks(client);
+            for (int round = 1; round <= rounds; round++)
+            {
+                final int trades = recorder.trades.size() + 5 + random.nextInt(30);
+                until("trades before cut " + round, () -> recorder.trades.size() >= trades);
+                proxy.cutAll();
+                final int resumed = round;
+                until("resumed " + round, () -> recorder.count(ConnectionState.RESUMED) == resumed);
+            }
+            final int trades = recorder.trades.size() + 20;
+            until("trades after the last resume", () -> recorder.trades.size() >= trades);
+            counters = client.counters();
+            requests = List.copyOf(proxy.clientMessages);
+        }
+        assertThat(recorder.count(ConnectionState.RECONNECTING)).isEqualTo(rounds);
+        assertThat(recorder.errors).isEmpty();
+        assertThat(recorder.concurrent).isFalse();
+        // Each new connection subscribed both groups again, resuming from where the application was.
+        final List<String> subscribes = requests.stream().filter(r -> r.contains("\"op\":\"subscribe\"")).toList();
+        assertThat(subscribes).hasSize(2 * (rounds + 1));
+        assertThat(subscribes.subList(0, 2)).noneMatch(r -> r.contains("\"from\""));
+        assertThat(subscribes.subList(2, subscribes.size())).allMatch(r -> r.contains("\"from\":"));
+        // What the gateway answered decides what the client may claim.
+        assertThat(counters.resumesRecovered() + counters.resumesNotRecovered())
+            .isEqualTo(rounds * 2L * SYMBOLS.size());
+        final JournalTruth truth = Truth.assertBooksMatchJournal(dir.resolve("journal"), recorder.views, DEPTH);
+        final int lost = Truth.assertTradesExactlyOnceOrInGap(truth, recorder, subscribedAt);
+        assertThat(recorder.gaps)
+            .allMatch(g -> g.reason() == Gap.Reason.NOT_RECOVERED && g.channel() == Channel.TRADES);
+        if (counters.resumesNotRecovered() == 0)
+        {
+            assertThat(recorder.gaps).as("every resume was served: no gap").isEmpty();
+            assertThat(lost).isZero();
+        }
+        else
+        {
+            assertThat(lost).as("trades missed while resumes are not served are reported as gaps").isPositive();
+        }
+        System.out.println("rounds " + rounds + ", trades delivered " + recorder.trades.size() + ", in gaps " + lost +
+            ", gaps " + recorder.gaps.size() + "; " + counters);
+    }
+
+    @Test
+    @Timeout(120)
+    void aCorruptedBookMessageIsCaughtByTheChecksumAndResynced() throws Exception
+    {
+        final long seed = seed("aCorruptedBookMessageIsCaughtByTheChecksumAndResynced");
+        final Recorder recorder = new Recorder();
+        final Map<String, Long> subscribedAt;
+        final ClientCounters counters;
+        final List<String> requests;
+        final List<String[]> corrupted;
+        try (TickwireFixture fixture = new TickwireFixture(dir, 4, 3_000, seed, c -> { });
+            WsProxy proxy = new WsProxy(fixture.gateway.port());
+            TickwireClient client = TickwireClient.connect(config(seed, proxy.uri()), recorder))
+        {
+            subscribedAt = subscribeTradesAndBooks(client);
+            until("book traffic", () -> recorder.views.size() >= 100);
+            proxy.corruptNext(ClientSystemTest::changeOneQuantity);
+            until("checksum mismatch", () -> !recorder.errors(ClientError.CHECKSUM_MISMATCH).isEmpty());
+            final String symbol = recorder.errors.get(0).symbol();
+            final int after = recorder.views.size();
+            until("a resync snapshot of " + symbol, () -> recorder.views.subList(after, recorder.views.size()).stream()
+                .anyMatch(v -> v.symbol().equals(symbol) && v.snapshot()));
+            final int more = recorder.views.size() + 300;
+            until("more book traffic", () -> recorder.views.size() >= more);
+            counters = client.counters();
+            requests = List.copyOf(proxy.clientMessages);
+            corrupted = List.copyOf(proxy.corrupted);
+        }
+        assertThat(corrupted).hasSize(1);
+        final String symbol = recorder.errors.get(0).symbol();
+        assertThat(corrupted.get(0)[0]).contains("\"symbol\":\"" + symbol + "\"");
+        assertThat(recorder.errors).extracting(ClientError::code, ClientError::channel, ClientError::symbol)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(ClientError.CHECKSUM_MISMATCH, Channel.BOOK, symbol));
+        // One resync of that book, nothing else disturbed: no reconnect, no other stream touched.
+        assertThat(requests.stream().filter(r -> r.contains("\"op\":\"resync\"")).toList())
+            .singleElement().satisfies(r -> assertThat(r).matches(
+                "\\{\"op\":\"resync\",\"id\":\\d+,\"channel\":\"book\",\"symbols\":\\[\"" + symbol + "\"]}"));
+        assertThat(recorder.count(ConnectionState.RECONNECTING)).isZero();
+        assertThat(counters.checksumMismatches()).isEqualTo(1);
+        assertThat(counters.resyncs()).isEqualTo(1);
+        // The corrupted view was never delivered: every view delivered is the journal's.
+        final JournalTruth truth = Truth.assertBooksMatchJournal(dir.resolve("journal"), recorder.views, DEPTH);
+        assertThat(Truth.assertTradesExactlyOnceOrInGap(truth, recorder, subscribedAt)).isZero();
+        assertThat(recorder.gaps).isEmpty();
+        System.out.println("corrupted " + corrupted.get(0)[0] + " into " + corrupted.get(0)[1] + "; " + counters);
+    }
+
+    @Test
+    @Timeout(120)
+    void failsOverToTheSecondGatewayWhenTheFirstCloses() throws Exception
+    {
+        final long seed = seed("failsOverToTheSecondGatewayWhenTheFirstCloses");
+        final Recorder recorder = new Recorder();
+        final Path journal = dir.resolve("journal");
+        final Map<String, Long> subscribedAt;
+        final ClientCounters counters;
+        final URI second;
+        EngineNode engine = null;
+        GatewayServer first = null;
+        GatewayServer other = null;
+        try
+        {
+            engine = EngineNode.launch(new EngineConfig().journal(JournalConfig.of(journal))
+                .instruments(InstrumentSpec.defaults(4)).simulatorRate(3_000).simulatorSeed(seed));
+            first = gateway(engine, journal);
+            other = gateway(engine, journal);
+            second = URI.create("ws://127.0.0.1:" + other.port() + "/stream");
+            final URI firstUri = URI.create("ws://127.0.0.1:" + first.port() + "/stream");
+            try (TickwireClient client = TickwireClient.connect(config(seed, firstUri, second), recorder))
+            {
+                subscribedAt = subscribeTradesAndBooks(client);
+                final int before = recorder.trades.size() + 20;
+                until("trades on the first gateway", () -> recorder.trades.size() >= before);
+                first.close();
+                first = null;
+                until("resumed on the second gateway", () -> recorder.count(ConnectionState.RESUMED) == 1);
+                final int after = recorder.trades.size() + 20;
+                until("trades on the second gateway", () -> recorder.trades.size() >= after);
+                counters = client.counters();
+            }
+        }
+        finally
+        {
+            CloseHelper.closeAll(first, other, engine);
+        }
+        final StatusEvent resumed = recorder.statuses.stream()
+            .filter(s -> s.state() == ConnectionState.RESUMED).findFirst().orElseThrow();
+        assertThat(resumed.url()).isEqualTo(second);
+        assertThat(recorder.errors).isEmpty();
+        assertThat(counters.resumesRecovered() + counters.resumesNotRecovered()).isEqualTo(2L * SYMBOLS.size());
+        final JournalTruth truth = Truth.assertBooksMatchJournal(journal, recorder.views, DEPTH);
+        final int lost = Truth.assertTradesExactlyOnceOrInGap(truth, recorder, subscribedAt);
+        if (counters.resumesNotRecovered() == 0)
+        {
+            assertThat(recorder.gaps).isEmpty();
+        }
+        System.out.println("failover: trades delivered " + recorder.trades.size() + ", in gaps " + lost + "; " +
+            counters);
+    }
+
+    @Test
+    @Timeout(120)
+    void repliesByIdTimeoutsAndTheHeartbeatWatchdog() throws Exception
+    {
+        final long seed = seed("repliesByIdTimeoutsAndTheHeartbeatWatchdog");
+        final Recorder recorder = new Recorder();
+        try (TickwireFixture fixture = new TickwireFixture(dir, 4, 500, seed, c -> { });
+            WsProxy proxy = new WsProxy(fixture.gateway.port());
+            TickwireClient client = TickwireClient.connect(config(seed, proxy.uri())
+                .requestTimeout(Duration.ofMillis(500)).heartbeatTimeout(Duration.ofMillis(2_500)), recorder))
+        {
+            final List<Instrument> instruments = client.instruments().get(30, TimeUnit.SECONDS);
+            assertThat(instruments).extracting(Instrument::symbol).containsExactlyElementsOf(SYMBOLS);
+            assertThat(client.ping().get(30, TimeUnit.SECONDS)).isPositive();
+            assertThatThrownBy(() -> client.subscribe(Subscription.trades("DOGE-USD")).get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(RequestException.class)
+                .extracting(e -> ((RequestException)e).code()).isEqualTo("UNKNOWN_SYMBOL");
+            client.subscribe(Subscription.trades("BTC-USD")).get(30, TimeUnit.SECONDS);
+            until("a trade", () -> !recorder.trades.isEmpty());
+
+            proxy.freeze(); // the connection stays up, nothing arrives
+            assertThatThrownBy(() -> client.ping().get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TimeoutException.class);
+            until("heartbeat timeout", () -> !recorder.errors(ClientError.HEARTBEAT_TIMEOUT).isEmpty());
+            until("resumed", () -> recorder.count(ConnectionState.RESUMED) == 1);
+            final int trades = recorder.trades.size() + 3;
+            until("trades after the watchdog", () -> recorder.trades.size() >= trades);
+            assertThat(client.ping().get(30, TimeUnit.SECONDS)).isPositive();
+        }
+        assertThat(recorder.statuses).extracting(StatusEvent::state).containsExactly(
+            ConnectionState.CONNECTING, ConnectionState.CONNECTED, ConnectionState.RECONNECTING,
+            ConnectionState.CONNECTING, ConnectionState.RESUMED, ConnectionState.CLOSED);
+        assertThat(recorder.errors).extracting(ClientError::code).containsExactly(ClientError.HEARTBEAT_TIMEOUT);
+    }
+
+    /**
+     * Changes one non-zero quantity of a book delta (the same length, a different value), or returns null.
+     */
+    static String changeOneQuantity(final String text)
+    {
+        if (!text.contains("\"type\":\"book\"") || !text.contains("\"snapshot\":false"))
+        {
+            return null;
+        }
+        final Matcher level = Pattern.compile("\\[\"[0-9.]+\",\"([0-9.]+)\"]").matcher(text);
+        while (level.find())
+        {
+            final String qty = level.group(1);
+            if (!"0".equals(qty))
+            {
+                final int at = level.end(1) - 1;
+                final char digit = text.charAt(at);
+                return text.substring(0, at) + (digit == '9' ? '8' : (char)(digit + 1)) + text.substring(at + 1);
+            }
+        }
+        return null;
+    }
+
+    private static GatewayServer gateway(final EngineNode engine, final Path journal) throws Exception
+    {
+        final GatewayConfig config = new GatewayConfig();
+        config.port = 0;
+        config.host = "127.0.0.1";
+        config.aeronDirectory = engine.aeronDirectory();
+        config.journalDirectory = journal;
+        return GatewayServer.launch(config);
+    }
+
+    /**
+     * Subscribes trades and depth-5 books of every symbol.
+     *
+     * @return per symbol, the seq of the trades subscription.
+     */
+    private static Map<String, Long> subscribeTradesAndBooks(final TickwireClient client) throws Exception
+    {
+        final Subscribed trades = client.subscribe(Subscription.trades(SYMBOL_ARRAY)).get(30, TimeUnit.SECONDS);
+        final Subscribed books =
+            client.subscribe(Subscription.book(SYMBOL_ARRAY).depth(DEPTH)).get(30, TimeUnit.SECONDS);
+        assertThat(trades.symbols()).isEqualTo(SYMBOLS);
+        assertThat(books.depth()).isEqualTo(DEPTH);
+        final Map<String, Long> at = new HashMap<>();
+        SYMBOLS.forEach(s -> at.put(s, trades.seq()));
+        return at;
+    }
+
+    private static ClientConfig config(final long seed, final URI... urls)
+    {
+        // A loaded 2-core box can take seconds for a first handshake: a generous connect timeout.
+        return new ClientConfig().urls(List.of(urls)).seed(seed).initialBackoff(Duration.ofMillis(50))
+            .maxBackoff(Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(15));
+    }
+
+    private static long seed(final String test)
+    {
+        final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
+        System.out.println(test + " seed=" + seed);
+        return seed;
+    }
+
+    private static void until(final String what, final Callable<Boolean> condition)
+    {
+        Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(condition);
+    }
+}

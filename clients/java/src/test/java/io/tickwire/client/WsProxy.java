@@ -1,0 +1,292 @@
+package io.tickwire.client;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+/**
+ * A WebSocket-aware TCP proxy between a client and a gateway, for fault injection: it forwards the upgrade,
+ * then parses the frames in both directions. It can cut every connection ({@link #cutAll()}), stop forwarding
+ * from the server on the connections open now ({@link #freeze()}: TCP stays up, nothing arrives), and rewrite
+ * the next server text message a function chooses to change ({@link #corruptNext}). It records every client
+ * text message (unmasked) in {@link #clientMessages}.
+ */
+final class WsProxy implements Closeable
+{
+    /** The client's text messages, in order, across connections. */
+    final List<String> clientMessages = new CopyOnWriteArrayList<>();
+    /** The server messages the proxy changed: {original, changed}. */
+    final List<String[]> corrupted = new CopyOnWriteArrayList<>();
+
+    private final int upstreamPort;
+    private final ServerSocket server;
+    private final List<Link> links = new CopyOnWriteArrayList<>();
+    private final AtomicReference<UnaryOperator<String>> corrupter = new AtomicReference<>();
+    private volatile boolean closed;
+
+    WsProxy(final int upstreamPort) throws IOException
+    {
+        this.upstreamPort = upstreamPort;
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final Thread acceptor = new Thread(this::accept, "ws-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    URI uri()
+    {
+        return URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/stream");
+    }
+
+    /**
+     * The next server text message for which {@code change} returns non-null is replaced by what it returns.
+     */
+    void corruptNext(final UnaryOperator<String> change)
+    {
+        corrupter.set(change);
+    }
+
+    /**
+     * Closes every connection open now (both sockets): the client sees the TCP connection end.
+     */
+    void cutAll()
+    {
+        for (final Link link : links)
+        {
+            link.close();
+        }
+    }
+
+    /**
+     * Stops forwarding server data on every connection open now, keeping them open.
+     */
+    void freeze()
+    {
+        for (final Link link : links)
+        {
+            link.frozen = true;
+        }
+    }
+
+    int connections()
+    {
+        return links.size();
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        try
+        {
+            server.close();
+        }
+        catch (final IOException ignore)
+        {
+            // closing
+        }
+        cutAll();
+    }
+
+    private void accept()
+    {
+        while (!closed)
+        {
+            try
+            {
+                final Socket client = server.accept();
+                final Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
+                final Link link = new Link(client, upstream);
+                links.add(link);
+                link.start();
+            }
+            catch (final IOException ex)
+            {
+                if (!closed)
+                {
+                    System.err.println("proxy accept: " + ex);
+                }
+            }
+        }
+    }
+
+    private final class Link
+    {
+        final Socket client;
+        final Socket upstream;
+        volatile boolean frozen;
+
+        Link(final Socket client, final Socket upstream)
+        {
+            this.client = client;
+            this.upstream = upstream;
+        }
+
+        void start()
+        {
+            thread(() -> pump(client, upstream, true), "ws-proxy-c2s");
+            thread(() -> pump(upstream, client, false), "ws-proxy-s2c");
+        }
+
+        private void thread(final Runnable r, final String name)
+        {
+            final Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        void close()
+        {
+            try
+            {
+                client.close();
+            }
+            catch (final IOException ignore)
+            {
+                // closing
+            }
+            try
+            {
+                upstream.close();
+            }
+            catch (final IOException ignore)
+            {
+                // closing
+            }
+            links.remove(this);
+        }
+
+        private void pump(final Socket from, final Socket to, final boolean fromClient)
+        {
+            try
+            {
+                final InputStream in = from.getInputStream();
+                final OutputStream out = to.getOutputStream();
+                // The HTTP upgrade request or response, up to the blank line.
+                final ByteArrayOutputStream head = new ByteArrayOutputStream();
+                int matched = 0;
+                while (matched < 4)
+                {
+                    final int b = in.read();
+                    if (b < 0)
+                    {
+                        throw new IOException("eof in the HTTP head");
+                    }
+                    head.write(b);
+                    matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+                }
+                out.write(head.toByteArray());
+                out.flush();
+                while (true)
+                {
+                    final int b0 = in.read();
+                    final int b1 = in.read();
+                    if (b0 < 0 || b1 < 0)
+                    {
+                        break;
+                    }
+                    long length = b1 & 0x7F;
+                    final ByteArrayOutputStream header = new ByteArrayOutputStream();
+                    header.write(b0);
+                    header.write(b1);
+                    if (length >= 126)
+                    {
+                        final int extra = length == 126 ? 2 : 8;
+                        length = 0;
+                        for (int i = 0; i < extra; i++)
+                        {
+                            final int b = in.read();
+                            header.write(b);
+                            length = (length << 8) | b;
+                        }
+                    }
+                    final boolean masked = (b1 & 0x80) != 0;
+                    final byte[] mask = masked ? in.readNBytes(4) : null;
+                    if (masked)
+                    {
+                        header.write(mask);
+                    }
+                    final byte[] payload = in.readNBytes((int)length);
+                    final int opcode = b0 & 0x0F;
+                    final boolean fin = (b0 & 0x80) != 0;
+                    if (fromClient)
+                    {
+                        if (opcode == 1 && fin)
+                        {
+                            final byte[] plain = payload.clone();
+                            for (int i = 0; i < plain.length; i++)
+                            {
+                                plain[i] ^= mask[i % 4];
+                            }
+                            clientMessages.add(new String(plain, StandardCharsets.UTF_8));
+                        }
+                        write(out, header.toByteArray(), payload);
+                        continue;
+                    }
+                    while (frozen)
+                    {
+                        if (from.isClosed())
+                        {
+                            return;
+                        }
+                        Thread.sleep(5); // a frozen link only waits to be cut: nothing to synchronise with
+                    }
+                    final UnaryOperator<String> change = corrupter.get();
+                    if (change != null && opcode == 1 && fin)
+                    {
+                        final String text = new String(payload, StandardCharsets.UTF_8);
+                        final String replaced = change.apply(text);
+                        if (replaced != null && corrupter.compareAndSet(change, null))
+                        {
+                            corrupted.add(new String[] {text, replaced});
+                            final byte[] bytes = replaced.getBytes(StandardCharsets.UTF_8);
+                            write(out, textHeader(bytes.length), bytes);
+                            continue;
+                        }
+                    }
+                    write(out, header.toByteArray(), payload);
+                }
+            }
+            catch (final IOException | InterruptedException ex)
+            {
+                // the link ends
+            }
+            finally
+            {
+                close();
+            }
+        }
+
+        private void write(final OutputStream out, final byte[] header, final byte[] payload) throws IOException
+        {
+            synchronized (out)
+            {
+                out.write(header);
+                out.write(payload);
+                out.flush();
+            }
+        }
+
+        private byte[] textHeader(final int length)
+        {
+            if (length < 126)
+            {
+                return new byte[] {(byte)0x81, (byte)length};
+            }
+            return new byte[] {(byte)0x81, 126, (byte)(length >>> 8), (byte)length};
+        }
+    }
+}
