@@ -228,7 +228,8 @@ final class OrderEntry implements MarketDataListener
             return refuse(ErrorCode.TOO_MANY_ORDERS_IN_FLIGHT, "limit is " + config.maxOrdersInFlightPerSession +
                 " orders and cancels waiting for the engine per connection");
         }
-        if (isOrder && trading != null &&
+        final boolean limitOrder = isOrder && request.orderType() == OrderType.LIMIT;
+        if (limitOrder && trading != null &&
             trading.live.size() + trading.newOrdersInFlight >= config.maxOpenOrdersPerSession)
         {
             return refuse(ErrorCode.TOO_MANY_OPEN_ORDERS, "limit is " + config.maxOpenOrdersPerSession +
@@ -280,7 +281,7 @@ final class OrderEntry implements MarketDataListener
                 "the engine is not connected; the request was not sent");
         }
         trading.add(template, clientOrderId, instrument, request.idBuffer(), request.hasId() ? request.idLength() : 0,
-            isOrder);
+            limitOrder);
         requestsInFlight++;
         if (isOrder)
         {
@@ -704,7 +705,7 @@ final class OrderEntry implements MarketDataListener
                     replyFilled, replyLeaves, instrument.qtyScale, seq, batchTime);
                 counters.orderAcks.incrementAndGet();
             }
-            trading.remove(replyIndex, !replyToCancel);
+            trading.remove(replyIndex);
             requestsInFlight--;
             sender.send(replySession, copy(length));
         }

@@ -22,8 +22,9 @@ final class TradingState
     private final GwInstrument[] instrument;
     private final byte[][] id;
     private final int[] idLength;
+    private final boolean[] mayRest;
     private int count;
-    /** In-flight requests that are new orders (they may rest, so they count against the open orders). */
+    /** In-flight limit orders: they may rest, so they count against the open orders. */
     int newOrdersInFlight;
 
     TradingState(final int participantId, final int capacity)
@@ -35,6 +36,7 @@ final class TradingState
         instrument = new GwInstrument[capacity];
         id = new byte[capacity][io.tickwire.codecs.json.ClientRequest.MAX_ID_LENGTH];
         idLength = new int[capacity];
+        mayRest = new boolean[capacity];
     }
 
     static long pack(final int instrumentId, final int sideValue)
@@ -66,6 +68,7 @@ final class TradingState
      * Records a request sent to the engine.
      *
      * @param requestId the request's raw JSON id (echoed on the answer), {@code idLen} bytes; 0 for none.
+     * @param limitOrder true for a new limit order (which may rest in the book).
      */
     void add(
         final int template,
@@ -73,15 +76,16 @@ final class TradingState
         final GwInstrument target,
         final org.agrona.DirectBuffer requestId,
         final int idLen,
-        final boolean newOrder)
+        final boolean limitOrder)
     {
         templateId[count] = template;
         clientOrderId[count] = orderId;
         instrument[count] = target;
         idLength[count] = idLen;
         requestId.getBytes(0, id[count], 0, idLen);
+        mayRest[count] = limitOrder;
         count++;
-        if (newOrder)
+        if (limitOrder)
         {
             newOrdersInFlight++;
         }
@@ -117,8 +121,9 @@ final class TradingState
         return idLength[index];
     }
 
-    void remove(final int index, final boolean newOrder)
+    void remove(final int index)
     {
+        final boolean rests = mayRest[index];
         final byte[] freed = id[index];
         final int tail = count - index - 1;
         System.arraycopy(templateId, index + 1, templateId, index, tail);
@@ -126,10 +131,11 @@ final class TradingState
         System.arraycopy(instrument, index + 1, instrument, index, tail);
         System.arraycopy(id, index + 1, id, index, tail);
         System.arraycopy(idLength, index + 1, idLength, index, tail);
+        System.arraycopy(mayRest, index + 1, mayRest, index, tail);
         count--;
         id[count] = freed;
         instrument[count] = null;
-        if (newOrder)
+        if (rests)
         {
             newOrdersInFlight--;
         }
