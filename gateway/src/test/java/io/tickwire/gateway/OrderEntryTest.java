@@ -144,7 +144,7 @@ class OrderEntryTest
 
             maker.send(order("\"m1\"", "BTC-USD", "sell", "limit", "65000", "0.5", 1));
             final JsonNode makerAck = reply(maker);
-            assertThat(withoutSeqTs(makerAck)).isEqualTo("{\"type\":\"ack\",\"id\":\"m1\",\"op\":\"order\"," +
+            assertThat(withoutSeqTs(makerAck)).isEqualTo("{\"type\":\"ack\",\"id\":\"m1\",\"request\":\"order\"," +
                 "\"symbol\":\"BTC-USD\",\"clientOrderId\":1,\"filled\":\"0\",\"leaves\":\"0.5\"}");
             assertThat(makerAck.path("seq").asLong()).isGreaterThan(subscribedAt);
 
@@ -155,7 +155,7 @@ class OrderEntryTest
             final JsonNode makerFill = reply(maker);
             final long tradeSeq = takerFill.path("tradeSeq").asLong();
             assertThat(List.of(withoutSeqTs(takerAck), withoutSeqTs(takerFill), withoutSeqTs(makerFill))).containsExactly(
-                "{\"type\":\"ack\",\"id\":2,\"op\":\"order\",\"symbol\":\"BTC-USD\",\"clientOrderId\":1," +
+                "{\"type\":\"ack\",\"id\":2,\"request\":\"order\",\"symbol\":\"BTC-USD\",\"clientOrderId\":1," +
                     "\"filled\":\"0.2\",\"leaves\":\"0\"}",
                 "{\"type\":\"fill\",\"symbol\":\"BTC-USD\",\"clientOrderId\":1,\"side\":\"buy\",\"price\":\"65000\"," +
                     "\"qty\":\"0.2\",\"leaves\":\"0\",\"maker\":false,\"tradeSeq\":" + tradeSeq + "}",
@@ -217,27 +217,27 @@ class OrderEntryTest
                 replies.add(withoutSeqTsIfAny(reply(client)));
             }
             assertThat(replies).containsExactly(
-                "{\"type\":\"reject\",\"id\":1,\"op\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":1," +
+                "{\"type\":\"reject\",\"id\":1,\"request\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":1," +
                     "\"code\":\"BAD_TICK_SIZE\",\"message\":\"price is not a multiple of the tick size 0.05\"}",
-                "{\"type\":\"reject\",\"id\":2,\"op\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":2," +
+                "{\"type\":\"reject\",\"id\":2,\"request\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":2," +
                     "\"code\":\"BAD_PRICE\",\"message\":\"price must be positive\"}",
-                "{\"type\":\"reject\",\"id\":3,\"op\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":3," +
+                "{\"type\":\"reject\",\"id\":3,\"request\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":3," +
                     "\"code\":\"BAD_QUANTITY\",\"message\":\"quantity must be positive and a multiple of the lot size 0.001\"}",
                 "{\"type\":\"error\",\"id\":4,\"code\":\"BAD_REQUEST\",\"message\":\"field 'price': ETH-USD prices have" +
                     " at most 2 decimal places and fit in 64 bits\"}",
                 "{\"type\":\"error\",\"id\":5,\"code\":\"UNKNOWN_SYMBOL\",\"message\":\"unknown symbol 'DOGE-USD'\"}",
-                "{\"type\":\"ack\",\"id\":6,\"op\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":6,\"filled\":\"0\"," +
+                "{\"type\":\"ack\",\"id\":6,\"request\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":6,\"filled\":\"0\"," +
                     "\"leaves\":\"0.01\"}",
-                "{\"type\":\"reject\",\"id\":7,\"op\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":6," +
+                "{\"type\":\"reject\",\"id\":7,\"request\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":6," +
                     "\"code\":\"DUPLICATE_ORDER_ID\",\"message\":\"this connection already has a live order with this" +
                     " clientOrderId\"}",
-                "{\"type\":\"ack\",\"id\":8,\"op\":\"cancel\",\"symbol\":\"ETH-USD\",\"clientOrderId\":6," +
+                "{\"type\":\"ack\",\"id\":8,\"request\":\"cancel\",\"symbol\":\"ETH-USD\",\"clientOrderId\":6," +
                     "\"cancelled\":\"0.01\"}",
-                "{\"type\":\"reject\",\"id\":9,\"op\":\"cancel\",\"symbol\":\"ETH-USD\",\"clientOrderId\":6," +
+                "{\"type\":\"reject\",\"id\":9,\"request\":\"cancel\",\"symbol\":\"ETH-USD\",\"clientOrderId\":6," +
                     "\"code\":\"UNKNOWN_ORDER\",\"message\":\"no live order with this clientOrderId on ETH-USD\"}",
-                "{\"type\":\"ack\",\"id\":10,\"op\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":10," +
+                "{\"type\":\"ack\",\"id\":10,\"request\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":10," +
                     "\"filled\":\"0\",\"leaves\":\"0\"}",
-                "{\"type\":\"ack\",\"id\":11,\"op\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":11," +
+                "{\"type\":\"ack\",\"id\":11,\"request\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":11," +
                     "\"filled\":\"0\",\"leaves\":\"0\"}");
 
             // open orders: 3 per connection on this gateway
@@ -281,7 +281,7 @@ class OrderEntryTest
                 withoutSeqTs(reply(ethTrader)))).containsExactly(
                 "{\"type\":\"error\",\"id\":1,\"code\":\"NOT_ENTITLED\",\"message\":\"not entitled to symbol 'BTC-USD'\"}",
                 "{\"type\":\"error\",\"id\":2,\"code\":\"NOT_ENTITLED\",\"message\":\"not entitled to symbol 'DOGE-USD'\"}",
-                "{\"type\":\"ack\",\"id\":3,\"op\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":3,\"filled\":\"0\"," +
+                "{\"type\":\"ack\",\"id\":3,\"request\":\"order\",\"symbol\":\"ETH-USD\",\"clientOrderId\":3,\"filled\":\"0\"," +
                     "\"leaves\":\"0\"}");
         }
     }
@@ -334,7 +334,7 @@ class OrderEntryTest
             final List<String> expectedAnswers = new ArrayList<>();
             for (int i = 1; i <= 8; i++)
             {
-                expectedAnswers.add("{\"type\":\"ack\",\"id\":" + i + ",\"op\":\"order\",\"symbol\":\"SOL-USD\"," +
+                expectedAnswers.add("{\"type\":\"ack\",\"id\":" + i + ",\"request\":\"order\",\"symbol\":\"SOL-USD\"," +
                     "\"clientOrderId\":" + i + ",\"filled\":\"0.01\",\"leaves\":\"0\"}");
                 expectedAnswers.add("{\"type\":\"fill\",\"symbol\":\"SOL-USD\",\"clientOrderId\":" + i + ",\"side\":" +
                     "\"buy\",\"price\":\"150\",\"qty\":\"0.01\",\"leaves\":\"0\",\"maker\":false,\"tradeSeq\":0}");

@@ -65,7 +65,7 @@ public final class MarketDataJson
     static final JsonName TICK_SIZE = JsonName.of("tickSize");
     static final JsonName LOT_SIZE = JsonName.of("lotSize");
     static final JsonName MODE = JsonName.of("mode");
-    static final JsonName OP = JsonName.of("op");
+    static final JsonName REQUEST = JsonName.of("request");
     static final JsonName CLIENT_ORDER_ID = JsonName.of("clientOrderId");
     static final JsonName FILLED = JsonName.of("filled");
     static final JsonName LEAVES = JsonName.of("leaves");
@@ -444,7 +444,7 @@ public final class MarketDataJson
     }
 
     /**
-     * The engine accepted an order: {@code {"type":"ack","id":..,"op":"order","symbol":..,"clientOrderId":..,
+     * The engine accepted an order: {@code {"type":"ack","id":..,"request":"order","symbol":..,"clientOrderId":..,
      * "filled":"..","leaves":"..","seq":..,"ts":..}}.
      *
      * @param filled quantity the order traded on entry (its {@code fill} messages follow).
@@ -476,7 +476,7 @@ public final class MarketDataJson
     }
 
     /**
-     * The engine cancelled an order on request: {@code {"type":"ack","id":..,"op":"cancel","symbol":..,
+     * The engine cancelled an order on request: {@code {"type":"ack","id":..,"request":"cancel","symbol":..,
      * "clientOrderId":..,"cancelled":"..","seq":..,"ts":..}}; see {@link #orderAck} for {@code seq} and
      * {@code ts}.
      *
@@ -503,7 +503,7 @@ public final class MarketDataJson
     }
 
     /**
-     * The engine refused an order or a cancel: {@code {"type":"reject","id":..,"op":"order"|"cancel",
+     * The engine refused an order or a cancel: {@code {"type":"reject","id":..,"request":"order"|"cancel",
      * "symbol":..,"clientOrderId":..,"code":"..","message":"..","seq":..,"ts":..}}; see {@link #orderAck}
      * for {@code seq} and {@code ts}.
      *
@@ -580,7 +580,7 @@ public final class MarketDataJson
     {
         final int start = begin(type);
         id(id, idOffset, idLength);
-        writer.name(OP).string(op)
+        writer.name(REQUEST).string(op)
             .name(SYMBOL).string(symbol)
             .name(CLIENT_ORDER_ID).longValue(clientOrderId);
         return start;
