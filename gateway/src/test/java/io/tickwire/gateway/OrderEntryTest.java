@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -373,6 +374,42 @@ class OrderEntryTest
             // other tests' connections may end meanwhile: at least these two
             assertThat(fixture.gateway.counters().cancelsOnDisconnect.get() - before).isGreaterThanOrEqualTo(2);
         }
+    }
+
+    @Test
+    void aGatewayWhoseEngineIsNotListeningRefusesOrdersAtOnceAndOneWithoutIngressHasNoOrderEntry() throws Exception
+    {
+        final String order = order(1, "ETH-USD", "buy", "limit", "3000", "0.01", 1);
+        try (GatewayServer lonely = GatewayServer.launch(sideGateway(c -> c.ingressStreamId = 12));
+             JdkClient client = new JdkClient(URI.create("ws://127.0.0.1:" + lonely.port() + "/stream")))
+        {
+            client.send(order);
+            assertThat(reply(client).toString()).isEqualTo("{\"type\":\"error\",\"id\":1,\"code\":" +
+                "\"ENGINE_UNAVAILABLE\",\"message\":\"the engine is not connected; the request was not sent\"}");
+        }
+        try (GatewayServer readOnly = GatewayServer.launch(sideGateway(c -> c.ingressChannel = null));
+             JdkClient client = new JdkClient(URI.create("ws://127.0.0.1:" + readOnly.port() + "/stream")))
+        {
+            client.send(order);
+            assertThat(reply(client).toString()).isEqualTo("{\"type\":\"error\",\"id\":1,\"code\":" +
+                "\"UNKNOWN_OP\",\"message\":\"op 'order' is not enabled on this gateway\"}");
+        }
+    }
+
+    /**
+     * A second gateway on the fixture's engine (gateway id 2), open to anonymous trading.
+     */
+    private static GatewayConfig sideGateway(final java.util.function.Consumer<GatewayConfig> customizer)
+    {
+        final GatewayConfig config = new GatewayConfig();
+        config.port = 0;
+        config.host = "127.0.0.1";
+        config.aeronDirectory = fixture.engine.aeronDirectory();
+        config.journalDirectory = fixture.journal;
+        config.gatewayId = 2;
+        config.anonymousTrading = true;
+        customizer.accept(config);
+        return config;
     }
 
     private static void awaitView(final JdkClient watcher, final StreamChecker checker, final String symbol,
