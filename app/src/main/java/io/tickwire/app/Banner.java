@@ -21,6 +21,17 @@ final class Banner
         out.printf("  page         http://localhost:%d/%n", port);
         out.printf("  metrics      http://localhost:%d/metrics   health http://localhost:%d/health%n", port, port);
         out.printf("  bus          %s stream %d%n", gateway.config().busChannel, gateway.config().busStreamId);
+        if (gateway.config().ingressChannel != null)
+        {
+            out.printf("  orders       to %s stream %d, gateway id %d, %s%n", gateway.config().ingressChannel,
+                gateway.config().ingressStreamId, gateway.config().gatewayId,
+                gateway.config().anonymousTrading ? "any connection may trade (--allow-trading)" :
+                    "tokens with \"trade\": true only");
+        }
+        else
+        {
+            out.printf("  orders       off%n");
+        }
         out.printf("Ctrl-C stops.%n");
         out.flush();
     }

@@ -22,7 +22,11 @@ import java.util.concurrent.Callable;
         "  tickwire gateway --aeron-dir /dev/shm/aeron --journal ./data/journal --port 8081",
         "      same host as the engine: starts from the journal and fills any bus gap from it",
         "  tickwire gateway --aeron-dir /dev/shm/aeron --channel 'aeron:udp?endpoint=0.0.0.0:40456' --port 8081",
-        "      another host: the engine publishes to this endpoint (tickwire engine --channel ...)"
+        "      another host: the engine publishes to this endpoint (tickwire engine --channel ...)",
+        "  tickwire gateway --aeron-dir /dev/shm/aeron --channel 'aeron:udp?endpoint=0.0.0.0:40456' \\",
+        "      --ingress-channel 'aeron:udp?endpoint=engine-host:40123' --gateway-id 3 --jwt-secret-file jwt.key",
+        "      another host, with order entry for tokens with \"trade\": true (tickwire engine --ingress-channel",
+        "      'aeron:udp?endpoint=0.0.0.0:40123')"
     })
 final class GatewayCommand implements Callable<Integer>
 {
@@ -39,6 +43,15 @@ final class GatewayCommand implements Callable<Integer>
     @Option(names = "--journal", paramLabel = "DIR",
         description = "The engine's journal, when on this host: start from it and fill bus gaps from it")
     Path journal;
+
+    @Option(names = "--ingress-channel", paramLabel = "URI", defaultValue = "aeron:ipc",
+        description = "Aeron channel of the engine's inputs, where orders go (the engine's --ingress-channel); "
+            + "none: no order entry. Default: ${DEFAULT-VALUE}")
+    String ingressChannel;
+
+    @Option(names = "--ingress-stream", paramLabel = "ID", defaultValue = "10",
+        description = "Stream id of the engine's inputs. Default: ${DEFAULT-VALUE}")
+    int ingressStream;
 
     @picocli.CommandLine.Mixin
     GatewayOptions gatewayOptions = new GatewayOptions();
@@ -58,10 +71,12 @@ final class GatewayCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--journal " + journal + ": no such directory");
         }
-        final GatewayConfig config = gatewayOptions.apply(new GatewayConfig());
+        final GatewayConfig config = gatewayOptions.apply(new GatewayConfig(), false, 2);
         config.aeronDirectory = aeronDir;
         config.busChannel = channel;
         config.busStreamId = stream;
+        config.ingressChannel = "none".equals(ingressChannel) ? null : ingressChannel;
+        config.ingressStreamId = ingressStream;
         config.journalDirectory = journal;
         config.idle = idle;
         try (GatewayServer gateway = GatewayServer.launch(config))

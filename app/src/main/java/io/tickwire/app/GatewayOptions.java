@@ -42,13 +42,35 @@ final class GatewayOptions
     @Option(names = "--web", paramLabel = "DIR", description = "Serve static files from DIR at / instead of the built-in page")
     Path web;
 
+    @Option(names = "--allow-trading", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+        description = "Let connections without a token send orders (tokens need \"trade\": true). "
+            + "Default: true for run (a simulated market), false for gateway")
+    Boolean allowTrading;
+
+    @Option(names = "--gateway-id", paramLabel = "N",
+        description = "1..7, this gateway's range of engine participant ids; each gateway of one engine needs its own. "
+            + "Default: 1 for run, 2 for gateway")
+    Integer gatewayId;
+
     /**
      * Applies these options to {@code config}.
      *
+     * @param defaultTrading   {@code anonymousTrading} when {@code --allow-trading} is not given.
+     * @param defaultGatewayId {@code gatewayId} when {@code --gateway-id} is not given.
+     *
      * @throws IllegalArgumentException for bad values, naming the option.
      */
-    GatewayConfig apply(final GatewayConfig config) throws IOException
+    GatewayConfig apply(final GatewayConfig config, final boolean defaultTrading, final int defaultGatewayId)
+        throws IOException
     {
+        final int id = gatewayId != null ? gatewayId : defaultGatewayId;
+        if (id < 1 || id > io.tickwire.engine.ParticipantRanges.MAX_GATEWAY_ID)
+        {
+            throw new IllegalArgumentException("--gateway-id must be 1.." +
+                io.tickwire.engine.ParticipantRanges.MAX_GATEWAY_ID + ", got " + id);
+        }
+        config.gatewayId = id;
+        config.anonymousTrading = allowTrading != null ? allowTrading : defaultTrading;
         if (port < 0 || port > 65535)
         {
             throw new IllegalArgumentException("--port must be 0..65535, got " + port);

@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
         "%nExamples:",
         "  tickwire run                                 defaults: port 8080, 8 instruments, 1000 inputs/s",
         "  tickwire run --port 9000 --rate 20000 --instruments 50 --seed 1",
-        "  tickwire run --journal /var/lib/tickwire/journal"
+        "  tickwire run --journal /var/lib/tickwire/journal",
+        "  tickwire run --allow-trading=false          no order entry without a token (it is on for the demo)"
     })
 final class RunCommand implements Callable<Integer>
 {
@@ -37,12 +38,14 @@ final class RunCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final GatewayConfig gatewayConfig = gatewayOptions.apply(new GatewayConfig());
+        final GatewayConfig gatewayConfig = gatewayOptions.apply(new GatewayConfig(), true, 1);
         try (EngineNode node = EngineNode.launch(engine.toConfig(rate)))
         {
             gatewayConfig.aeronDirectory = node.aeronDirectory();
             gatewayConfig.busChannel = node.config().marketDataChannel();
             gatewayConfig.busStreamId = node.config().marketDataStreamId();
+            gatewayConfig.ingressChannel = node.config().ingressChannel();
+            gatewayConfig.ingressStreamId = node.config().ingressStreamId();
             gatewayConfig.journalDirectory = node.config().journal().directory();
             gatewayConfig.idle = node.config().idle();
             try (GatewayServer gateway = GatewayServer.launch(gatewayConfig))

@@ -123,7 +123,9 @@ public final class EngineNode implements AutoCloseable
                 final Publication simIngress = client.addPublication(config.ingressChannel(), config.ingressStreamId());
                 // A restarted simulator must not reuse the ids of orders it left live before the restart:
                 // its participants are offset by the recovered sequence (orphaned orders stay in the book).
-                final int participantBase = 1 + (int)((recovery.nextSeq() * 16) % ((1 << 23) - 64));
+                // They stay in the simulator's participant range: the other ranges belong to gateways.
+                final int participantBase = ParticipantRanges.first(ParticipantRanges.SIMULATOR_RANGE) + 1 +
+                    (int)((recovery.nextSeq() * 16) % (ParticipantRanges.RANGE_SIZE - 2048));
                 simulatorAgent = new SimulatorAgent(
                     new MarketSimulator(new SimulatorConfig()
                         .seed(config.simulatorSeed())

@@ -46,6 +46,8 @@ final class ClientSession implements Callback
     boolean needsFlush;
     long messagesSent;
     long conflated;
+    /** Order entry state, created by {@link OrderEntry} at the session's first order or cancel; null before. */
+    TradingState trading;
 
     ClientSession(
         final long id,

@@ -1,5 +1,6 @@
 package io.tickwire.gateway;
 
+import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
@@ -28,6 +29,7 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -87,6 +89,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private final BatchHeaderDecoder batchHeader = new BatchHeaderDecoder();
     private JournalReader journalReader;
     private final JournalReader.ExcerptHandler journalHandler = this::onJournalBatch;
+    private final OrderEntry orders;
 
     private long lastAppliedSeq;
     private long batchEngineTime;
@@ -103,6 +106,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final GatewayConfig config,
         final GatewayCounters counters,
         final Subscription bus,
+        final ExclusivePublication ingress,
         final Journal journal,
         final NanoClock clock)
     {
@@ -115,6 +119,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         this.parser = new ClientRequestParser(config.maxInboundMessageBytes, ClientRequestParser.DEFAULT_MAX_SYMBOLS);
         this.request = new ClientRequest(ClientRequestParser.DEFAULT_MAX_SYMBOLS);
         writer.wrap(scratch, 0);
+        this.orders = new OrderEntry(config, counters, ingress, instruments,
+            (session, frame) -> send(session, frame, clock.nanoTime()), new SystemEpochNanoClock());
     }
 
     // ------------------------------------------------------------------ Jetty threads: enqueue only
@@ -158,6 +164,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 // start from the full journaled state
             }
         }
+        orders.onCaughtUp();
         caughtUp = true;
     }
 
@@ -168,6 +175,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         {
             if (!shutdownDone)
             {
+                orders.onShutdown(sessionList);
                 for (final ClientSession session : sessionList)
                 {
                     session.close(CloseCodes.GOING_AWAY, "gateway shutting down");
@@ -188,6 +196,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             work++;
         }
         work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+        work += orders.doWork();
         if (journalReader != null)
         {
             // Keep the gap-filling reader near the head (batches already applied are skipped), so a bus gap
@@ -259,6 +268,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         batchHeader.wrapAndApplyHeader(buffer, offset, header);
         final long firstSeq = batchHeader.firstSeq();
         final int eventCount = batchHeader.eventCount();
+        if (eventCount == 0 && orders.wantsEmptyBatches())
+        {
+            decoder.decode(buffer, offset, length, orders); // an answer to an order may have no market data
+        }
         if (eventCount == 0 || firstSeq + eventCount - 1 <= lastAppliedSeq)
         {
             return; // nothing for clients, or already applied from the journal
@@ -290,6 +303,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final long firstSeq = batchHeader.firstSeq();
         final int eventCount = batchHeader.eventCount();
         journalSeq = firstSeq + eventCount - 1;
+        if (eventCount == 0 && orders.wantsEmptyBatches())
+        {
+            decoder.decode(buffer, 0, length, orders); // seen twice (bus, journal): answers are matched once
+        }
         if (eventCount == 0 || firstSeq + eventCount - 1 <= lastAppliedSeq)
         {
             return;
@@ -349,6 +366,14 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
         touched.clear();
         batchEngineTime = engineTime;
+        orders.onBatchStart(firstSeq, eventCount, engineTime, intendedTime);
+    }
+
+    @Override
+    public void onOtherMessage(
+        final int templateId, final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        orders.onOtherMessage(templateId, buffer, offset, blockLength, version);
     }
 
     @Override
@@ -428,6 +453,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     @Override
     public void onBatchEnd(final long firstSeq, final int eventCount)
     {
+        orders.onBatchEnd(firstSeq, eventCount); // a session's ack and fills go before the batch's market data
         lastAppliedSeq = firstSeq + eventCount - 1;
         counters.lastSeq.lazySet(lastAppliedSeq);
         counters.batchesApplied.lazySet(counters.batchesApplied.get() + 1);
@@ -852,6 +878,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             final ClientSession session = sessions.remove(closed.endpoint());
             if (session != null)
             {
+                orders.onSessionClosed(session);
                 for (final StreamSub sub : session.subs)
                 {
                     detach(sub);
@@ -912,10 +939,47 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 }
                 send(session, copy(json.endInstruments()), now);
             }
+            case ORDER, CANCEL -> orderEntry(session, now);
             default -> error(session, ErrorCode.UNKNOWN_OP, "op '" + request.op().wireName() +
                 "' is not enabled on this gateway", now);
         }
         flushSessions();
+    }
+
+    /**
+     * {@code order} and {@code cancel}: checks who may trade what, then hands the request to {@link OrderEntry},
+     * which answers later with the engine's ack or reject (docs/protocol.md "Order entry").
+     */
+    private void orderEntry(final ClientSession session, final long now)
+    {
+        if (!orders.enabled())
+        {
+            error(session, ErrorCode.UNKNOWN_OP, "op '" + request.op().wireName() + "' is not enabled on this gateway",
+                now);
+            return;
+        }
+        if (!orders.mayTrade(session))
+        {
+            error(session, ErrorCode.NOT_ENTITLED, "this connection may not trade", now);
+            return;
+        }
+        final String symbol = request.orderSymbol();
+        if (!session.principal.symbols().allows(symbol))
+        {
+            error(session, ErrorCode.NOT_ENTITLED, "not entitled to symbol '" + symbol + "'", now);
+            return;
+        }
+        final GwInstrument instrument = bySymbol.get(symbol);
+        if (instrument == null)
+        {
+            error(session, ErrorCode.UNKNOWN_SYMBOL, "unknown symbol '" + symbol + "'", now);
+            return;
+        }
+        final ErrorCode refused = orders.submit(session, request, instrument);
+        if (refused != null)
+        {
+            error(session, refused, orders.refusal(), now);
+        }
     }
 
     private void error(final ClientSession session, final ErrorCode code, final String message, final long now)

@@ -83,4 +83,26 @@ public final class GatewayConfig
     public EngineConfig.Idle idle = EngineConfig.Idle.BACKOFF;
     /** Directory of static files served at /, or null for the built-in page. */
     public Path staticDirectory;
+    /**
+     * Aeron channel and stream of the engine's inputs, where {@code order} and {@code cancel} go (the engine's
+     * {@code ingressChannel}; on another host e.g. {@code aeron:udp?endpoint=engine-host:40123}). Null: no order
+     * entry on this gateway ({@code order} and {@code cancel} answer UNKNOWN_OP).
+     */
+    public String ingressChannel = "aeron:ipc";
+    public int ingressStreamId = EngineConfig.DEFAULT_INGRESS_STREAM;
+    /**
+     * 1..7: picks this gateway's range of engine participant ids (ParticipantRanges); every gateway that sends
+     * orders to one engine needs its own id.
+     */
+    public int gatewayId = 1;
+    /**
+     * Whether connections without a token may trade: always the case when token authentication is off
+     * ({@link #jwtSecret} null) and this is true; with tokens, anonymous connections (allowed when
+     * {@link #requireToken} is false) trade only if this is true. Tokens say so with {@code "trade": true}.
+     */
+    public boolean anonymousTrading;
+    /** Orders and cancels per session sent to the engine and not answered yet; beyond: TOO_MANY_ORDERS_IN_FLIGHT. */
+    public int maxOrdersInFlightPerSession = 32;
+    /** Live orders per session (resting, plus new orders in flight); beyond: TOO_MANY_OPEN_ORDERS. */
+    public int maxOpenOrdersPerSession = 100;
 }

@@ -24,6 +24,18 @@ public final class GatewayCounters
     public final AtomicLong lastSeq = new AtomicLong();
     public final AtomicLong maxSessionBytesInFlight = new AtomicLong();
     public final AtomicLong activeSessions = new AtomicLong();
+    /** Orders sent to the engine's ingress. */
+    public final AtomicLong ordersSent = new AtomicLong();
+    /** Cancels sent to the engine's ingress on a client's request. */
+    public final AtomicLong cancelsSent = new AtomicLong();
+    /** Cancels sent by the gateway for orders of ended sessions (cancel-on-disconnect). */
+    public final AtomicLong cancelsOnDisconnect = new AtomicLong();
+    /** {@code ack} messages sent (orders and cancels). */
+    public final AtomicLong orderAcks = new AtomicLong();
+    /** {@code reject} messages sent. */
+    public final AtomicLong orderRejects = new AtomicLong();
+    /** {@code fill} messages sent. */
+    public final AtomicLong fills = new AtomicLong();
     /** Upgrades refused (Jetty threads): Origin not allowed (403). */
     public final AtomicLong upgradesRefusedOrigin = new AtomicLong();
     /** Upgrades refused: token missing where required, or invalid (401). */

@@ -1,6 +1,7 @@
 package io.tickwire.gateway;
 
 import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.tickwire.engine.AeronSupport;
 import io.tickwire.engine.journal.Journal;
@@ -48,7 +49,9 @@ public final class GatewayServer implements AutoCloseable
             opened = config.journalDirectory != null ?
                 Journal.open(JournalConfig.of(config.journalDirectory).asReadOnly()) : null;
             final Subscription bus = client.addSubscription(config.busChannel, config.busStreamId);
-            agent = new GatewayAgent(config, counters, bus, opened, new SystemNanoClock());
+            final ExclusivePublication ingress = config.ingressChannel != null ?
+                client.addExclusivePublication(config.ingressChannel, config.ingressStreamId) : null;
+            agent = new GatewayAgent(config, counters, bus, ingress, opened, new SystemNanoClock());
             runner = new AgentRunner(AeronSupport.idleStrategy(config.idle), Throwable::printStackTrace, null, agent);
 
             final QueuedThreadPool threads = new QueuedThreadPool(32, 4);

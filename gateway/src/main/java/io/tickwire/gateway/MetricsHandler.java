@@ -58,6 +58,13 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             counter(b, "tickwire_gateway_levels_dropped_total", "Book levels beyond maxLevelsPerSide (a misconfiguration)", c.levelsDropped.get());
             counter(b, "tickwire_gateway_gap_events_filled_total", "Events filled from the journal after a bus gap", c.gapEventsFilledFromJournal.get());
             gauge(b, "tickwire_gateway_last_seq", "Last seq applied", c.lastSeq.get());
+            counter(b, "tickwire_gateway_orders_sent_total", "Orders sent to the engine", c.ordersSent.get());
+            counter(b, "tickwire_gateway_cancels_sent_total", "Cancels sent to the engine on request", c.cancelsSent.get());
+            counter(b, "tickwire_gateway_cancels_on_disconnect_total",
+                "Cancels sent for orders of ended sessions", c.cancelsOnDisconnect.get());
+            counter(b, "tickwire_gateway_order_acks_total", "ack messages sent", c.orderAcks.get());
+            counter(b, "tickwire_gateway_order_rejects_total", "reject messages sent", c.orderRejects.get());
+            counter(b, "tickwire_gateway_fills_total", "fill messages sent", c.fills.get());
             gauge(b, "tickwire_gateway_max_session_bytes_in_flight", "Largest outbound bytes in flight seen on one session", c.maxSessionBytesInFlight.get());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             response.write(true, StandardCharsets.UTF_8.encode(b.toString()), callback);

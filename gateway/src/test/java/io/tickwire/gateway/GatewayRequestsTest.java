@@ -73,7 +73,8 @@ class GatewayRequestsTest
             assertThat(reply(client, "error").path("code").asText()).isEqualTo("BAD_REQUEST");
 
             client.send("{\"op\":\"order\",\"id\":12,\"symbol\":\"BTC-USD\",\"side\":\"buy\",\"type\":\"limit\",\"price\":\"1\",\"qty\":\"1\",\"clientOrderId\":1}");
-            assertThat(reply(client, "error").path("code").asText()).isEqualTo("UNKNOWN_OP");
+            assertThat(reply(client, "error").toString()).isEqualTo(
+                "{\"type\":\"error\",\"id\":12,\"code\":\"NOT_ENTITLED\",\"message\":\"this connection may not trade\"}");
 
             client.send("{\"op\":\"subscribe\",\"id\":13,\"channel\":\"ticker\",\"symbols\":[\"BTC-USD\",\"ETH-USD\",\"SOL-USD\"]}");
             assertThat(reply(client, "subscribed").path("id").asInt()).isEqualTo(13);

@@ -764,11 +764,11 @@ final class HostileCases
         {
             return new Reply("disabledOp", object(id, fields(field("op", quote("cancel")),
                 field("symbol", quote("BTC-USD")), field("clientOrderId", String.valueOf(1 + random.nextInt(1000))))),
-                Expect.error("UNKNOWN_OP", id).mentioning("not enabled"));
+                Expect.error("NOT_ENTITLED", id).mentioning("may not trade"));
         }
         return new Reply("disabledOp", object(id, fields(field("op", quote("order")), field("symbol", quote("ETH-USD")),
             field("side", quote("buy")), field("type", quote("limit")), field("price", quote("100.5")),
-            field("qty", quote("1")), field("clientOrderId", "7"))), Expect.error("UNKNOWN_OP", id).mentioning("not enabled"));
+            field("qty", quote("1")), field("clientOrderId", "7"))), Expect.error("NOT_ENTITLED", id).mentioning("may not trade"));
     }
 
     private Reply malformed()

@@ -15,9 +15,9 @@ public enum ClientOp
     INSTRUMENTS("instruments"),
     /** {@code resync}: a new snapshot of subscribed book or ticker streams, without touching other streams. */
     RESYNC("resync"),
-    /** {@code order}: enter an order (reserved: parsed, served later). */
+    /** {@code order}: enter an order (served by gateways with order entry, see docs/protocol.md). */
     ORDER("order"),
-    /** {@code cancel}: cancel a live order (reserved: parsed, served later). */
+    /** {@code cancel}: cancel a live order (as {@link #ORDER}). */
     CANCEL("cancel");
 
     private static final ClientOp[] VALUES = values();

@@ -50,6 +50,24 @@ public enum ErrorCode
     NOT_SUBSCRIBED("The request names a stream this connection is not subscribed to"),
 
     /**
+     * {@code order} or {@code cancel}: the connection already has as many requests waiting for the engine's
+     * answer as it may; this one was not sent. Wait for an {@code ack} or {@code reject}, then retry.
+     */
+    TOO_MANY_ORDERS_IN_FLIGHT("The connection has too many orders and cancels waiting for the engine's answer"),
+
+    /**
+     * {@code order}: the connection's open orders (resting in the book, plus new orders in flight) are at its
+     * limit; this one was not sent. Cancel some first.
+     */
+    TOO_MANY_OPEN_ORDERS("The connection has as many open orders as it may"),
+
+    /**
+     * {@code order} or {@code cancel}: the gateway could not hand the request to the engine (not connected,
+     * or back pressure on the engine's input stream); it was not sent and may be retried.
+     */
+    ENGINE_UNAVAILABLE("The engine could not take the request now; it was not sent"),
+
+    /**
      * Reserved. A client that falls too far behind is closed with WebSocket close code 4008 and a reason
      * naming the seq to resume from; no error message is sent first (it would queue behind the backlog).
      */

@@ -65,6 +65,13 @@ public final class MarketDataJson
     static final JsonName TICK_SIZE = JsonName.of("tickSize");
     static final JsonName LOT_SIZE = JsonName.of("lotSize");
     static final JsonName MODE = JsonName.of("mode");
+    static final JsonName REQUEST = JsonName.of("request");
+    static final JsonName CLIENT_ORDER_ID = JsonName.of("clientOrderId");
+    static final JsonName FILLED = JsonName.of("filled");
+    static final JsonName LEAVES = JsonName.of("leaves");
+    static final JsonName CANCELLED = JsonName.of("cancelled");
+    static final JsonName MAKER = JsonName.of("maker");
+    static final JsonName TRADE_SEQ = JsonName.of("tradeSeq");
 
     static final JsonName TYPE_TRADE = JsonName.of("trade");
     static final JsonName TYPE_TICKER = JsonName.of("ticker");
@@ -75,6 +82,11 @@ public final class MarketDataJson
     static final JsonName TYPE_PONG = JsonName.of("pong");
     static final JsonName TYPE_ERROR = JsonName.of("error");
     static final JsonName TYPE_INSTRUMENTS = JsonName.of("instruments");
+    static final JsonName TYPE_ACK = JsonName.of("ack");
+    static final JsonName TYPE_REJECT = JsonName.of("reject");
+    static final JsonName TYPE_FILL = JsonName.of("fill");
+    static final JsonName OP_ORDER = JsonName.of("order");
+    static final JsonName OP_CANCEL = JsonName.of("cancel");
     static final JsonName SIDE_BUY = JsonName.of("buy");
     static final JsonName SIDE_SELL = JsonName.of("sell");
     static final JsonName MODE_MATCHING = JsonName.of("matching");
@@ -429,6 +441,149 @@ public final class MarketDataJson
         state = IDLE;
         writer.endArray().endObject();
         return writer.position() - messageStart;
+    }
+
+    /**
+     * The engine accepted an order: {@code {"type":"ack","id":..,"request":"order","symbol":..,"clientOrderId":..,
+     * "filled":"..","leaves":"..","seq":..,"ts":..}}.
+     *
+     * @param filled quantity the order traded on entry (its {@code fill} messages follow).
+     * @param leaves quantity left resting in the book (0: nothing rests).
+     * @param seq    the last seq of the batch that holds the engine's decision (the seq before it when the
+     *               batch has no market-data event).
+     * @param ts     engine time of that batch, epoch nanoseconds.
+     * @return the message's length in bytes.
+     */
+    public int orderAck(
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength,
+        final CharSequence symbol,
+        final long clientOrderId,
+        final long filled,
+        final long leaves,
+        final int qtyScale,
+        final long seq,
+        final long ts)
+    {
+        final int start = execution(TYPE_ACK, id, idOffset, idLength, OP_ORDER, symbol, clientOrderId);
+        writer.name(FILLED).decimal(filled, qtyScale)
+            .name(LEAVES).decimal(leaves, qtyScale)
+            .name(SEQ).longValue(seq)
+            .name(TS).longValue(ts)
+            .endObject();
+        return writer.position() - start;
+    }
+
+    /**
+     * The engine cancelled an order on request: {@code {"type":"ack","id":..,"request":"cancel","symbol":..,
+     * "clientOrderId":..,"cancelled":"..","seq":..,"ts":..}}; see {@link #orderAck} for {@code seq} and
+     * {@code ts}.
+     *
+     * @param cancelled the open quantity the cancel took out of the book.
+     * @return the message's length in bytes.
+     */
+    public int cancelAck(
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength,
+        final CharSequence symbol,
+        final long clientOrderId,
+        final long cancelled,
+        final int qtyScale,
+        final long seq,
+        final long ts)
+    {
+        final int start = execution(TYPE_ACK, id, idOffset, idLength, OP_CANCEL, symbol, clientOrderId);
+        writer.name(CANCELLED).decimal(cancelled, qtyScale)
+            .name(SEQ).longValue(seq)
+            .name(TS).longValue(ts)
+            .endObject();
+        return writer.position() - start;
+    }
+
+    /**
+     * The engine refused an order or a cancel: {@code {"type":"reject","id":..,"request":"order"|"cancel",
+     * "symbol":..,"clientOrderId":..,"code":"..","message":"..","seq":..,"ts":..}}; see {@link #orderAck}
+     * for {@code seq} and {@code ts}.
+     *
+     * @param code the engine's reason, written by name (UPPER_SNAKE).
+     * @return the message's length in bytes.
+     */
+    public int reject(
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength,
+        final boolean cancel,
+        final CharSequence symbol,
+        final long clientOrderId,
+        final JsonName code,
+        final CharSequence message,
+        final long seq,
+        final long ts)
+    {
+        final int start = execution(TYPE_REJECT, id, idOffset, idLength, cancel ? OP_CANCEL : OP_ORDER, symbol,
+            clientOrderId);
+        writer.name(CODE).string(code)
+            .name(MESSAGE).string(message)
+            .name(SEQ).longValue(seq)
+            .name(TS).longValue(ts)
+            .endObject();
+        return writer.position() - start;
+    }
+
+    /**
+     * One of the connection's orders traded: {@code {"type":"fill","symbol":..,"clientOrderId":..,
+     * "side":..,"price":"..","qty":"..","leaves":"..","maker":..,"tradeSeq":..,"ts":..}}.
+     *
+     * @param side     the order's side.
+     * @param leaves   the order's open quantity after this fill.
+     * @param maker    true if the order was resting, false if it was the aggressor.
+     * @param tradeSeq the seq of the trade (the {@code trade} message on the trades stream).
+     * @return the message's length in bytes.
+     */
+    public int fill(
+        final CharSequence symbol,
+        final long clientOrderId,
+        final Side side,
+        final long price,
+        final int priceScale,
+        final long qty,
+        final long leaves,
+        final int qtyScale,
+        final boolean maker,
+        final long tradeSeq,
+        final long ts)
+    {
+        final int start = begin(TYPE_FILL);
+        writer.name(SYMBOL).string(symbol)
+            .name(CLIENT_ORDER_ID).longValue(clientOrderId)
+            .name(SIDE).string(side(side))
+            .name(PRICE).decimal(price, priceScale)
+            .name(QTY).decimal(qty, qtyScale)
+            .name(LEAVES).decimal(leaves, qtyScale)
+            .name(MAKER).bool(maker)
+            .name(TRADE_SEQ).longValue(tradeSeq)
+            .name(TS).longValue(ts)
+            .endObject();
+        return writer.position() - start;
+    }
+
+    private int execution(
+        final JsonName type,
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength,
+        final JsonName op,
+        final CharSequence symbol,
+        final long clientOrderId)
+    {
+        final int start = begin(type);
+        id(id, idOffset, idLength);
+        writer.name(REQUEST).string(op)
+            .name(SYMBOL).string(symbol)
+            .name(CLIENT_ORDER_ID).longValue(clientOrderId);
+        return start;
     }
 
     private int begin(final JsonName type)

@@ -117,6 +117,33 @@ class ProtocolDocTest
     }
 
     @Test
+    void orderEntryExamplesAreWhatTheCodecWrites() throws IOException
+    {
+        final List<String> kinds = new ArrayList<>();
+        for (final JsonNode example : EXAMPLES)
+        {
+            kinds.add(example.has("op") ? "op:" + example.get("op").textValue() : "type:" + example.get("type").textValue());
+        }
+        assertThat(kinds).contains("op:order", "op:cancel", "type:ack", "type:reject", "type:fill");
+
+        final long ts = 1_700_000_000_123_456_789L;
+        json.orderAck(ascii("9"), 0, 1, "BTC-USD", 1001, 2000, 3000, 4, 5131, ts);
+        assertDocumented();
+        json.fill("BTC-USD", 1001, Side.BUY, 10125, 2, 2000, 3000, 4, false, 5130, ts);
+        assertDocumented();
+        json.fill("BTC-USD", 1001, Side.BUY, 10125, 2, 3000, 0, 4, true, 5135, ts + 100_000_000L);
+        assertDocumented();
+        json.cancelAck(ascii("10"), 0, 2, "BTC-USD", 1003, 5000, 4, 5140, ts + 200_000_000L);
+        assertDocumented();
+        json.reject(ascii("11"), 0, 2, false, "BTC-USD", 1002, JsonName.of("BAD_TICK_SIZE"),
+            "price is not a multiple of the tick size 0.01", 5140, ts + 300_000_000L);
+        assertDocumented();
+        json.reject(ascii("12"), 0, 2, true, "BTC-USD", 1001, JsonName.of("UNKNOWN_ORDER"),
+            "no live order with this clientOrderId on BTC-USD", 5140, ts + 400_000_000L);
+        assertDocumented();
+    }
+
+    @Test
     void bookExamplesCarryTheirTrueChecksums() throws IOException
     {
         final BookChecksum checksum = new BookChecksum();
