@@ -47,6 +47,18 @@ final class EngineOptions
         description = "Idle strategy of agent threads: BACKOFF, SPIN, SLEEP. Default: ${DEFAULT-VALUE}")
     EngineConfig.Idle idle;
 
+    @Option(names = "--instance", paramLabel = "NAME", defaultValue = EngineConfig.DEFAULT_INSTANCE,
+        description = "This engine's instance name, recorded with a new journal; a journal of another instance is refused. Default: ${DEFAULT-VALUE}")
+    String instance;
+
+    @Option(names = "--accept-foreign-journal",
+        description = "Take over a journal recorded for another instance (or with no owner record)")
+    boolean acceptForeignJournal;
+
+    @Option(names = "--min-free-disk-mb", paramLabel = "MB", defaultValue = "64",
+        description = "Stop taking inputs while the journal's file system has less free space (0: no check). Default: ${DEFAULT-VALUE}")
+    long minFreeDiskMb;
+
     EngineConfig toConfig(final double rate)
     {
         if (instruments < 1 || instruments > 1000)
@@ -65,7 +77,14 @@ final class EngineOptions
         {
             throw new IllegalArgumentException("--external-driver needs --aeron-dir");
         }
+        if (minFreeDiskMb < 0)
+        {
+            throw new IllegalArgumentException("--min-free-disk-mb must not be negative, got " + minFreeDiskMb);
+        }
         return new EngineConfig()
+            .instanceName(instance)
+            .acceptForeignJournal(acceptForeignJournal)
+            .minFreeDiskBytes(minFreeDiskMb * 1024 * 1024)
             .journal(JournalConfig.of(journal).withRollCycle(JournalConfig.parseRollCycle(rollCycle)))
             .instruments(InstrumentSpec.defaults(instruments))
             .simulatorRate(rate)

@@ -1,6 +1,7 @@
 package io.tickwire.engine;
 
 import io.aeron.Publication;
+import io.tickwire.codecs.BatchReader;
 import io.tickwire.codecs.sbe.BatchHeaderDecoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
 import io.tickwire.engine.journal.JournalReader;
@@ -32,6 +33,13 @@ public final class BusPublisherAgent implements Agent, JournalReader.ExcerptHand
     private final AtomicCounter published;
     private final AtomicCounter backPressured;
     private final AtomicCounter skippedNotConnected;
+    private static final BatchReader.Handler NO_MESSAGES = (templateId, buffer, offset, blockLength, version) ->
+    {
+    };
+
+    private final BatchReader batchReader = new BatchReader();
+    private final AtomicCounter failures;
+    private boolean stopped;
     private int pendingLength;
 
     public BusPublisherAgent(
@@ -40,7 +48,8 @@ public final class BusPublisherAgent implements Agent, JournalReader.ExcerptHand
         final int maxBatchLength,
         final AtomicCounter published,
         final AtomicCounter backPressured,
-        final AtomicCounter skippedNotConnected)
+        final AtomicCounter skippedNotConnected,
+        final AtomicCounter failures)
     {
         this.readerFactory = readerFactory;
         this.publication = publication;
@@ -48,6 +57,7 @@ public final class BusPublisherAgent implements Agent, JournalReader.ExcerptHand
         this.published = published;
         this.backPressured = backPressured;
         this.skippedNotConnected = skippedNotConnected;
+        this.failures = failures;
     }
 
     @Override
@@ -59,6 +69,10 @@ public final class BusPublisherAgent implements Agent, JournalReader.ExcerptHand
     @Override
     public int doWork()
     {
+        if (stopped)
+        {
+            return 0;
+        }
         if (pendingLength > 0)
         {
             if (!offer(pending, 0, pendingLength))
@@ -68,7 +82,7 @@ public final class BusPublisherAgent implements Agent, JournalReader.ExcerptHand
             pendingLength = 0;
         }
         int work = 0;
-        while (work < BATCHES_PER_CYCLE && pendingLength == 0 && reader.poll(this))
+        while (work < BATCHES_PER_CYCLE && pendingLength == 0 && !stopped && reader.poll(this))
         {
             work++;
         }
@@ -87,6 +101,10 @@ public final class BusPublisherAgent implements Agent, JournalReader.ExcerptHand
         {
             return; // JournalStart and any non-batch record stay in the journal only
         }
+        if (!wellFramed(buffer, length))
+        {
+            return;
+        }
         if (!offer(buffer, 0, length))
         {
             if (length > pending.capacity())
@@ -95,6 +113,27 @@ public final class BusPublisherAgent implements Agent, JournalReader.ExcerptHand
             }
             pending.putBytes(0, buffer, 0, length);
             pendingLength = length;
+        }
+    }
+
+    /**
+     * A batch whose messages do not exactly fill it is a torn record (an append that failed on a full disk can
+     * leave one, see docs/reliability.md): it is never published, and nothing after it either.
+     */
+    private boolean wellFramed(final DirectBuffer buffer, final int length)
+    {
+        try
+        {
+            batchReader.read(buffer, 0, length, NO_MESSAGES);
+            return true;
+        }
+        catch (final BatchReader.MalformedBatchException ex)
+        {
+            stopped = true;
+            failures.incrementRelease();
+            System.err.println("tickwire bus publisher: STOPPED: malformed batch in the journal (" + ex.getMessage() +
+                "); publishing nothing more. Restart the engine: it repairs the journal's torn tail.");
+            return false;
         }
     }
 

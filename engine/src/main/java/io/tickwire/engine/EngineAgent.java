@@ -14,7 +14,10 @@ import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.util.List;
 
 /**
@@ -24,11 +27,20 @@ import java.util.List;
  * <p>
  * On start (on its own thread, before any input) it writes the {@code JournalStart} of a new journal and
  * applies the start-up inputs (instrument definitions missing from the journal).
+ * <p>
+ * Storage faults (docs/reliability.md): about every {@value #DISK_CHECK_INTERVAL_MS} ms it reads the free space of
+ * the journal's file system; below {@code minFreeDiskBytes} it stops polling the ingress
+ * ({@link EngineState#PAUSED_DISK_LOW}, inputs wait in the stream) until 1.25 times that is free again. If an
+ * append fails anyway (or anything else throws while an input is applied) it halts for good
+ * ({@link EngineState#HALTED}): the failed batch is not visible in the journal, the engine's memory is ahead of
+ * the journal by that batch, so it must not take another input; a restart recovers from the journal.
  */
 public final class EngineAgent implements Agent, FragmentHandler
 {
     /** Inputs taken per duty cycle: bounds the time between two checks of anything else on the thread. */
     static final int FRAGMENT_LIMIT = 64;
+    /** How often the journal's free disk space is read. */
+    static final long DISK_CHECK_INTERVAL_MS = 50;
 
     private final Engine engine;
     private final Journal journal;
@@ -39,11 +51,20 @@ public final class EngineAgent implements Agent, FragmentHandler
     private final FragmentAssembler assembler = new FragmentAssembler(this);
     private final AtomicCounter batchesJournaled;
     private final AtomicCounter malformedInputs;
+    private final long minFreeDiskBytes;
+    private final AtomicCounter state;
+    private final AtomicCounter failures;
+    private FileStore fileStore;
+    private long nextDiskCheckNanos;
+    private volatile String haltReason;
     private JournalWriter writer;
     private volatile boolean ready;
 
     /**
-     * @param newJournalId non-zero to write a {@code JournalStart} with this id first (a new journal).
+     * @param newJournalId     non-zero to write a {@code JournalStart} with this id first (a new journal).
+     * @param minFreeDiskBytes free space of the journal's file system below which inputs wait; 0 for no check.
+     * @param state            set to the {@link EngineState#code()} of the current state.
+     * @param failures         counts halts (failed appends and other errors while applying an input).
      */
     public EngineAgent(
         final Engine engine,
@@ -53,7 +74,10 @@ public final class EngineAgent implements Agent, FragmentHandler
         final Subscription ingress,
         final EpochNanoClock clock,
         final AtomicCounter batchesJournaled,
-        final AtomicCounter malformedInputs)
+        final AtomicCounter malformedInputs,
+        final long minFreeDiskBytes,
+        final AtomicCounter state,
+        final AtomicCounter failures)
     {
         this.engine = engine;
         this.journal = journal;
@@ -63,11 +87,25 @@ public final class EngineAgent implements Agent, FragmentHandler
         this.clock = clock;
         this.batchesJournaled = batchesJournaled;
         this.malformedInputs = malformedInputs;
+        this.minFreeDiskBytes = minFreeDiskBytes;
+        this.state = state;
+        this.failures = failures;
     }
 
     @Override
     public void onStart()
     {
+        if (minFreeDiskBytes > 0)
+        {
+            try
+            {
+                fileStore = Files.getFileStore(journal.config().directory());
+            }
+            catch (final IOException ex)
+            {
+                throw new IllegalStateException("cannot find the file system of the journal", ex);
+            }
+        }
         writer = journal.createWriter();
         if (newJournalId != 0)
         {
@@ -96,10 +134,85 @@ public final class EngineAgent implements Agent, FragmentHandler
         return ready;
     }
 
+    /**
+     * @return why the engine halted, or null while it has not.
+     */
+    public String haltReason()
+    {
+        return haltReason;
+    }
+
     @Override
     public int doWork()
     {
-        return ingress.poll(assembler, FRAGMENT_LIMIT);
+        final long current = state.get();
+        if (current == EngineState.HALTED.code() || !diskSpaceOk(current))
+        {
+            return 0;
+        }
+        try
+        {
+            return ingress.poll(assembler, FRAGMENT_LIMIT);
+        }
+        catch (final Throwable ex)
+        {
+            // A failed append (a full disk shows as an InternalError: a fault in a mapped page) or a bug while
+            // applying an input: the engine's memory may be ahead of the journal, so it must stop here.
+            halt(ex);
+            return 0;
+        }
+    }
+
+    private boolean diskSpaceOk(final long current)
+    {
+        if (fileStore == null)
+        {
+            return true;
+        }
+        final long now = System.nanoTime();
+        if (now - nextDiskCheckNanos < 0)
+        {
+            return current == EngineState.RUNNING.code();
+        }
+        nextDiskCheckNanos = now + DISK_CHECK_INTERVAL_MS * 1_000_000L;
+        final long free;
+        try
+        {
+            free = fileStore.getUsableSpace();
+        }
+        catch (final IOException ex)
+        {
+            halt(ex);
+            return false;
+        }
+        if (current == EngineState.RUNNING.code() && free < minFreeDiskBytes)
+        {
+            state.setRelease(EngineState.PAUSED_DISK_LOW.code());
+            System.err.println("tickwire engine: PAUSED_DISK_LOW: journal file system has " + free +
+                " bytes free, below minFreeDiskBytes " + minFreeDiskBytes + "; not taking inputs until " +
+                (minFreeDiskBytes + minFreeDiskBytes / 4) + " are free");
+            return false;
+        }
+        if (current == EngineState.PAUSED_DISK_LOW.code())
+        {
+            if (free < minFreeDiskBytes + minFreeDiskBytes / 4)
+            {
+                return false;
+            }
+            state.setRelease(EngineState.RUNNING.code());
+            System.err.println("tickwire engine: RUNNING again: journal file system has " + free + " bytes free");
+        }
+        return true;
+    }
+
+    private void halt(final Throwable cause)
+    {
+        haltReason = cause.toString();
+        System.err.println("tickwire engine: HALTED at seq " + engine.nextSeq() + ": " + cause +
+            "; taking no more inputs. Free disk space if it is full, then restart: the engine recovers from the journal.");
+        cause.printStackTrace();
+        failures.incrementRelease();
+        state.setRelease(EngineState.HALTED.code());
     }
 
     @Override

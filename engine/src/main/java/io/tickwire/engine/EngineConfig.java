@@ -17,6 +17,10 @@ public final class EngineConfig
     public static final int DEFAULT_INGRESS_STREAM = 10;
     /** Default Aeron stream of journaled batches. */
     public static final int DEFAULT_MARKET_DATA_STREAM = 20;
+    /** Instance name of an engine that was given none. */
+    public static final String DEFAULT_INSTANCE = "default";
+    /** Free space on the journal's file system below which the engine stops taking inputs: 64 MiB. */
+    public static final long DEFAULT_MIN_FREE_DISK_BYTES = 64L * 1024 * 1024;
 
     private JournalConfig journal;
     private EngineLimits limits = EngineLimits.defaults();
@@ -31,6 +35,9 @@ public final class EngineConfig
     private long simulatorSeed = 42;
     private Path feedFile;
     private Idle idle = Idle.BACKOFF;
+    private String instanceName = DEFAULT_INSTANCE;
+    private boolean acceptForeignJournal;
+    private long minFreeDiskBytes = DEFAULT_MIN_FREE_DISK_BYTES;
 
     /**
      * How agent threads wait when they have no work.
@@ -207,6 +214,57 @@ public final class EngineConfig
     public EngineConfig idle(final Idle idle)
     {
         this.idle = Objects.requireNonNull(idle);
+        return this;
+    }
+
+    public String instanceName()
+    {
+        return instanceName;
+    }
+
+    /**
+     * @param name this engine's instance name (1 to 64 characters of {@code [A-Za-z0-9._-]}), recorded in the
+     *             journal directory when the journal is created. An engine refuses a journal recorded for
+     *             another instance unless {@link #acceptForeignJournal(boolean)} (docs/reliability.md).
+     */
+    public EngineConfig instanceName(final String name)
+    {
+        this.instanceName = io.tickwire.engine.journal.JournalOwner.checkInstanceName(name);
+        return this;
+    }
+
+    public boolean acceptForeignJournal()
+    {
+        return acceptForeignJournal;
+    }
+
+    /**
+     * @param accept true to take over a journal of another instance (or one with no owner record): the
+     *               engine records itself as the journal's owner and goes on from its last batch.
+     */
+    public EngineConfig acceptForeignJournal(final boolean accept)
+    {
+        this.acceptForeignJournal = accept;
+        return this;
+    }
+
+    public long minFreeDiskBytes()
+    {
+        return minFreeDiskBytes;
+    }
+
+    /**
+     * @param bytes free space on the journal's file system below which the engine stops taking inputs (state
+     *              {@code PAUSED_DISK_LOW}) until at least 1.25 times as much is free again; 0 turns the check
+     *              off (the engine then halts when an append fails). Default 64 MiB.
+     */
+    public EngineConfig minFreeDiskBytes(final long bytes)
+    {
+        if (bytes < 0)
+        {
+            throw new IllegalArgumentException("minFreeDiskBytes must not be negative");
+        }
+        this.minFreeDiskBytes = bytes;
         return this;
     }
 }

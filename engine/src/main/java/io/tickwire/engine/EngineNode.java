@@ -10,12 +10,15 @@ import io.tickwire.codecs.sbe.MessageHeaderDecoder;
 import io.tickwire.engine.feed.FeedAgent;
 import io.tickwire.engine.feed.FeedFileReader;
 import io.tickwire.engine.journal.Journal;
+import io.tickwire.engine.journal.JournalOwner;
 import io.tickwire.engine.journal.JournalReader;
+import io.tickwire.engine.journal.JournalRepair;
 import io.tickwire.engine.sim.InstrumentSpec;
 import io.tickwire.engine.sim.MarketSimulator;
 import io.tickwire.engine.sim.SimulatorAgent;
 import io.tickwire.engine.sim.SimulatorConfig;
 import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochNanoClock;
@@ -39,6 +42,10 @@ public final class EngineNode implements AutoCloseable
     public static final int COUNTER_BATCHES_PUBLISHED = 7701_03;
     public static final int COUNTER_BUS_BACK_PRESSURE = 7701_04;
     public static final int COUNTER_BUS_NOT_CONNECTED = 7701_05;
+    /** The engine's {@link EngineState#code()}. */
+    public static final int COUNTER_ENGINE_STATE = 7701_06;
+    /** Halts: failed journal appends and other errors while applying an input. */
+    public static final int COUNTER_ENGINE_FAILURES = 7701_07;
 
     private final EngineConfig config;
     private final MediaDriver driver;
@@ -54,6 +61,8 @@ public final class EngineNode implements AutoCloseable
     private final FeedAgent feedAgent;
     private final String aeronDirectory;
     private final long journalId;
+    private final AtomicCounter stateCounter;
+    private final JournalRepair.Result repair;
 
     /**
      * What start-up found in the journal.
@@ -80,9 +89,35 @@ public final class EngineNode implements AutoCloseable
             launchedDriver = config.embeddedMediaDriver() ?
                 AeronSupport.launchEmbeddedDriver(aeronDirectory, config.idle()) : null;
             client = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory));
+            final long lastCycleSize = JournalRepair.lastCycleFileSize(config.journal().directory());
+            checkOwner(config);
+            repair = JournalRepair.repairTail(config.journal(), lastCycleSize);
+            if (repair.repaired())
+            {
+                System.err.println("tickwire engine: journal's last cycle file was damaged (" + repair.reason() +
+                    "); kept its " + repair.keptExcerpts() + " whole records, moved the damaged file to " +
+                    repair.damagedFile());
+            }
             openedJournal = Journal.open(config.journal());
-            engine = new Engine(config.limits());
-            recovery = recover(openedJournal, engine);
+            Engine recovering = new Engine(config.limits());
+            RecoveryResult recovered;
+            try
+            {
+                recovered = recover(openedJournal, recovering);
+            }
+            catch (final TornRecordException ex)
+            {
+                openedJournal.close();
+                openedJournal = null;
+                final JournalRepair.Result cut = JournalRepair.dropLastRecord(config.journal(), ex.getMessage());
+                System.err.println("tickwire engine: journal's last record was torn (" + ex.getMessage() +
+                    "); removed it, moved the damaged file to " + cut.damagedFile());
+                openedJournal = Journal.open(config.journal());
+                recovering = new Engine(config.limits());
+                recovered = recover(openedJournal, recovering);
+            }
+            engine = recovering;
+            recovery = recovered;
 
             final List<UnsafeBuffer> startupInputs = new ArrayList<>();
             for (final InstrumentSpec spec : config.instruments())
@@ -100,12 +135,14 @@ public final class EngineNode implements AutoCloseable
             final AtomicCounter published = client.addCounter(COUNTER_BATCHES_PUBLISHED, "tickwire batches published");
             final AtomicCounter backPressure = client.addCounter(COUNTER_BUS_BACK_PRESSURE, "tickwire bus back pressure");
             final AtomicCounter notConnected = client.addCounter(COUNTER_BUS_NOT_CONNECTED, "tickwire bus not connected");
+            stateCounter = client.addCounter(COUNTER_ENGINE_STATE, "tickwire engine state");
+            final AtomicCounter failures = client.addCounter(COUNTER_ENGINE_FAILURES, "tickwire engine failures");
 
             final Journal j = openedJournal;
             final long publishAfter = j.lastIndex();
             final BusPublisherAgent publisher = new BusPublisherAgent(
                 () -> JournalReader.after(j, publishAfter), marketData, config.limits().maxBatchLength(),
-                published, backPressure, notConnected);
+                published, backPressure, notConnected, failures);
             final boolean newJournal = recovery.journalId() == 0;
             if (newJournal && recovery.batches() > 0)
             {
@@ -113,8 +150,10 @@ public final class EngineNode implements AutoCloseable
                     " has batches but no JournalStart: not a Tickwire journal");
             }
             journalId = newJournal ? newJournalId() : recovery.journalId();
+            new JournalOwner(config.instanceName(), journalId).write(config.journal().directory());
             engineAgent = new EngineAgent(
-                engine, j, newJournal ? journalId : 0, startupInputs, ingress, clock, journaled, malformed);
+                engine, j, newJournal ? journalId : 0, startupInputs, ingress, clock, journaled, malformed,
+                config.minFreeDiskBytes(), stateCounter, failures);
             engineRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle()), Throwable::printStackTrace, null,
                 new CompositeAgent(engineAgent, publisher));
 
@@ -209,6 +248,7 @@ public final class EngineNode implements AutoCloseable
         final JournalStartDecoder startDecoder = new JournalStartDecoder();
         final long[] journalId = {0};
         final long[] batches = {0};
+        final IllegalStateException[] diverged = {null};
         try (JournalReader reader = new JournalReader(journal))
         {
             while (reader.poll((buffer, length, index) ->
@@ -225,7 +265,23 @@ public final class EngineNode implements AutoCloseable
                 }
                 else if (header.templateId() == BatchHeaderDecoder.TEMPLATE_ID)
                 {
-                    engine.recover(buffer, 0, length);
+                    if (diverged[0] != null)
+                    {
+                        throw diverged[0]; // a record after the diverging one: not a torn tail
+                    }
+                    try
+                    {
+                        engine.recover(buffer, 0, length);
+                    }
+                    catch (final IllegalStateException ex)
+                    {
+                        if (!zeroTail(buffer, length, engine.batchBuffer()))
+                        {
+                            throw ex;
+                        }
+                        diverged[0] = ex;
+                        return;
+                    }
                     batches[0]++;
                 }
                 else
@@ -238,7 +294,112 @@ public final class EngineNode implements AutoCloseable
                 // replaying
             }
         }
+        if (diverged[0] != null)
+        {
+            throw new TornRecordException("the last batch, at seq " + engine.nextSeq() + ", " +
+                "ends in zeros where its replay does not: " + diverged[0].getMessage(), diverged[0]);
+        }
         return new RecoveryResult(journalId[0], batches[0], engine.nextSeq(), System.nanoTime() - start);
+    }
+
+    /**
+     * Refuses a journal of another instance (docs/reliability.md): its owner record names another instance or
+     * another journal id, or it holds records but has no owner record. With {@code acceptForeignJournal} the
+     * engine takes it over (the record is rewritten once the engine starts).
+     */
+    private static void checkOwner(final EngineConfig config)
+    {
+        final java.nio.file.Path dir = config.journal().directory();
+        if (JournalRepair.lastCycleFile(dir) == null)
+        {
+            return;
+        }
+        final long id;
+        try (Journal journal = Journal.open(config.journal()))
+        {
+            id = journal.readJournalId();
+        }
+        if (id == 0)
+        {
+            return; // empty (a new journal), or not a Tickwire journal: recovery says which
+        }
+        final JournalOwner owner = JournalOwner.read(dir);
+        final String problem;
+        if (owner == null)
+        {
+            problem = "has no owner record (" + JournalOwner.FILE_NAME + ")";
+        }
+        else if (owner.journalId() != id)
+        {
+            problem = "has an owner record for journal " + Long.toHexString(owner.journalId()) +
+                " but its files are journal " + Long.toHexString(id);
+        }
+        else if (!owner.instance().equals(config.instanceName()))
+        {
+            problem = "belongs to engine instance '" + owner.instance() + "'";
+        }
+        else
+        {
+            return;
+        }
+        final String message = "journal " + Long.toHexString(id) + " at " + dir + " " + problem +
+            "; this engine is instance '" + config.instanceName() + "'";
+        if (!config.acceptForeignJournal())
+        {
+            throw new ForeignJournalException(message + ": refusing it (--accept-foreign-journal takes it over)");
+        }
+        System.err.println("tickwire engine: taking over: " + message);
+    }
+
+    /**
+     * The journal belongs to another engine instance and taking it over was not asked for.
+     */
+    public static final class ForeignJournalException extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+
+        public ForeignJournalException(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /**
+     * @return true if {@code journaled} equals {@code replayed} up to some byte and is all zeros from there to
+     * its end: the signature of an append whose last page never reached the disk.
+     */
+    private static boolean zeroTail(final DirectBuffer journaled, final int length, final DirectBuffer replayed)
+    {
+        int end = length;
+        while (end > 0 && journaled.getByte(end - 1) == 0)
+        {
+            end--;
+        }
+        if (end == length)
+        {
+            return false;
+        }
+        for (int i = 0; i < end && i < replayed.capacity(); i++)
+        {
+            if (journaled.getByte(i) != replayed.getByte(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The journal's last batch is torn: it diverges from its replay only by a run of zeros at its end.
+     */
+    public static final class TornRecordException extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+
+        TornRecordException(final String message, final Throwable cause)
+        {
+            super(message, cause);
+        }
     }
 
     private static long newJournalId()
@@ -272,6 +433,30 @@ public final class EngineNode implements AutoCloseable
     public RecoveryResult recovery()
     {
         return recovery;
+    }
+
+    /**
+     * @return what the start-up check of the journal's last cycle file found and repaired.
+     */
+    public JournalRepair.Result repair()
+    {
+        return repair;
+    }
+
+    /**
+     * @return the engine's state (readable from any thread).
+     */
+    public EngineState state()
+    {
+        return EngineState.of(stateCounter.get());
+    }
+
+    /**
+     * @return why the engine halted, or null if it has not.
+     */
+    public String haltReason()
+    {
+        return engineAgent.haltReason();
     }
 
     public String aeronDirectory()

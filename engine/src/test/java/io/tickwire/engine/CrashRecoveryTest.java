@@ -2,7 +2,6 @@ package io.tickwire.engine;
 
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalConfig;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,8 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,24 +70,10 @@ class CrashRecoveryTest
             assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();
         }
 
-        final List<UnsafeBuffer> inputs = new ArrayList<>();
-        final JournalScan.Result scan;
-        try (Journal journal = Journal.open(config.asReadOnly()))
-        {
-            scan = JournalScan.scan(journal, inputs::add);
-        }
-        final Engine uninterrupted = new Engine(EngineLimits.defaults());
-        for (final UnsafeBuffer input : inputs)
-        {
-            assertThat(uninterrupted.apply(input, 0, input.capacity(), 0)).isPositive();
-        }
-        final String[] parts = hashLine.split(" ");
-        assertThat(uninterrupted.nextSeq()).isEqualTo(scan.lastSeq() + 1).isEqualTo(Long.parseLong(parts[2]));
-        assertThat(uninterrupted.stateHash()).isEqualTo(Long.parseLong(parts[1]));
-        assertThat(scan.journalId()).isNotZero();
+        JournalScan.assertSameAsUninterrupted(config, hashLine);
     }
 
-    private static long awaitJournaledSeq(final JournalConfig config, final long target, final Duration timeout)
+    static long awaitJournaledSeq(final JournalConfig config, final long target, final Duration timeout)
         throws InterruptedException
     {
         final long deadline = System.nanoTime() + timeout.toNanos();

@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * An engine in a child JVM, for crash tests. Args: journal dir, simulator rate, simulator seed.
- * Prints {@code READY <nextSeq>} once running; on a {@code STOP} line (or end of stdin) it stops cleanly and
- * prints {@code HASH <stateHash> <nextSeq>}. The parent kills it with SIGKILL at random moments.
+ * An engine in a child JVM, for crash tests. Args: journal dir, simulator rate, simulator seed, and optionally
+ * minFreeDiskBytes (default 0: no free-space check). Prints {@code READY <nextSeq>} once running, then
+ * {@code STATE <EngineState>} whenever its state changes; on a {@code STOP} line (or end of stdin) it stops
+ * cleanly and prints {@code HASH <stateHash> <nextSeq>}. The parent kills it with SIGKILL at random moments.
  */
 public final class EngineChild
 {
@@ -25,10 +26,28 @@ public final class EngineChild
             .journal(JournalConfig.of(Path.of(args[0])))
             .instruments(InstrumentSpec.defaults(4))
             .simulatorRate(Double.parseDouble(args[1]))
-            .simulatorSeed(Long.parseLong(args[2]));
+            .simulatorSeed(Long.parseLong(args[2]))
+            .minFreeDiskBytes(args.length > 3 ? Long.parseLong(args[3]) : 0);
         final EngineNode node = EngineNode.launch(config);
         System.out.println("READY " + node.recovery().nextSeq());
         System.out.flush();
+        final Thread watch = new Thread(() ->
+        {
+            EngineState last = EngineState.RUNNING;
+            while (!Thread.currentThread().isInterrupted())
+            {
+                final EngineState now = node.state();
+                if (now != last)
+                {
+                    System.out.println("STATE " + now);
+                    System.out.flush();
+                    last = now;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+        }, "state-watch");
+        watch.setDaemon(true);
+        watch.start();
         final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         do
@@ -36,6 +55,8 @@ public final class EngineChild
             line = in.readLine();
         }
         while (line != null && !"STOP".equals(line));
+        watch.interrupt();
+        watch.join();
         node.close();
         System.out.println("HASH " + node.engine().stateHash() + " " + node.engine().nextSeq());
         System.out.flush();

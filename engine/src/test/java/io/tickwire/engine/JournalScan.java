@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class JournalScan
 {
     /** Result of a scan. */
-    public record Result(long batches, long lastSeq, long journalId)
+    public record Result(long batches, long lastSeq, long journalId, long lastBatchFirstSeq)
     {
     }
 
@@ -32,6 +32,7 @@ public final class JournalScan
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final BatchHeaderDecoder batch = new BatchHeaderDecoder();
         final long[] next = {1};
+        final long[] lastFirst = {0};
         final long[] batches = {0};
         final long journalId = journal.readJournalId();
         try (JournalReader reader = new JournalReader(journal))
@@ -49,6 +50,7 @@ public final class JournalScan
                     batch.wrapAndApplyHeader(buffer, 0, header);
                     assertThat(batch.firstSeq()).as("firstSeq of batch %d", batches[0]).isEqualTo(next[0]);
                     assertThat(batch.eventCount()).isNotNegative();
+                    lastFirst[0] = batch.firstSeq();
                     next[0] += batch.eventCount();
                     batches[0]++;
                     if (inputs != null)
@@ -63,6 +65,31 @@ public final class JournalScan
                 });
             }
         }
-        return new Result(batches[0], next[0] - 1, journalId);
+        return new Result(batches[0], next[0] - 1, journalId, lastFirst[0]);
+    }
+
+    /**
+     * Checks a journal after a run with faults against an uninterrupted engine: feeds every journaled input
+     * to a fresh engine and compares its next seq and state hash with the {@code HASH <stateHash> <nextSeq>}
+     * line of the engine that wrote the journal last (see {@link EngineChild}).
+     */
+    public static void assertSameAsUninterrupted(final io.tickwire.engine.journal.JournalConfig config,
+        final String hashLine)
+    {
+        final java.util.List<UnsafeBuffer> inputs = new java.util.ArrayList<>();
+        final Result scan;
+        try (Journal journal = Journal.open(config.asReadOnly()))
+        {
+            scan = scan(journal, inputs::add);
+        }
+        final Engine uninterrupted = new Engine(EngineLimits.defaults());
+        for (final UnsafeBuffer input : inputs)
+        {
+            assertThat(uninterrupted.apply(input, 0, input.capacity(), 0)).isPositive();
+        }
+        final String[] parts = hashLine.split(" ");
+        assertThat(uninterrupted.nextSeq()).isEqualTo(scan.lastSeq() + 1).isEqualTo(Long.parseLong(parts[2]));
+        assertThat(uninterrupted.stateHash()).isEqualTo(Long.parseLong(parts[1]));
+        assertThat(scan.journalId()).isNotZero();
     }
 }

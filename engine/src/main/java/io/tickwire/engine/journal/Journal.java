@@ -206,6 +206,14 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * @return the journal's epoch: the time (epoch millis) cycle 0 starts at.
+     */
+    public long epoch()
+    {
+        return queue.epoch();
+    }
+
+    /**
      * @return the cycle the journal's clock is in now (where an append would go).
      */
     public int currentCycle()
