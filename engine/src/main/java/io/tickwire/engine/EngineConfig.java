@@ -31,6 +31,7 @@ public final class EngineConfig
     private long simulatorSeed = 42;
     private Path feedFile;
     private Idle idle = Idle.BACKOFF;
+    private final List<java.util.function.Function<EngineNode, org.agrona.concurrent.Agent>> services = new ArrayList<>();
 
     /**
      * How agent threads wait when they have no work.
@@ -207,6 +208,23 @@ public final class EngineConfig
     public EngineConfig idle(final Idle idle)
     {
         this.idle = Objects.requireNonNull(idle);
+        return this;
+    }
+
+    public List<java.util.function.Function<EngineNode, org.agrona.concurrent.Agent>> services()
+    {
+        return services;
+    }
+
+    /**
+     * Adds a service that runs with the node: {@code factory} is called once the engine is recovered and
+     * running, and the agent it returns runs on its own thread (backoff idle strategy) until the node closes.
+     * The replay service ({@code io.tickwire.replay.ReplayServer}) comes this way: the engine module does not
+     * depend on the modules that read the journal.
+     */
+    public EngineConfig addService(final java.util.function.Function<EngineNode, org.agrona.concurrent.Agent> factory)
+    {
+        services.add(Objects.requireNonNull(factory));
         return this;
     }
 }
