@@ -48,7 +48,7 @@ class ReplayPublisherTest
      * The documented tolerance (docs/operations.md) is p99 |deviation| of 5 ms with a free core. Asserted
      * generously here: on a box shared with other builds a thread waits tens of ms for a core now and then,
      * which delays the few batches due meanwhile (they then catch up: no drift). So the test bounds the median
-     * and p90, the last batch (cumulative drift) and the effective speed; the figures go to BENCHMARKS.md.
+     * and p90, the last quarter's median (cumulative drift) and the effective speed; the figures go to BENCHMARKS.md.
      */
     private static final long P50_BOUND_NANOS = 10_000_000L;
     private static final long P90_BOUND_NANOS = 50_000_000L;
@@ -273,7 +273,8 @@ class ReplayPublisherTest
             final List<String> prefix = expected(fixture, bounds, false, Set.of());
             final List<String> range = expected(fixture, bounds, true, Set.of());
             final Receiver receiver = new Receiver(subscription, prefix.size());
-            final ReplayPublisher publisher = start(fixture, bounds, 10,
+            final double speed = Double.parseDouble(System.getProperty("tickwire.replay.speed", "10"));
+            final ReplayPublisher publisher = start(fixture, bounds, speed,
                 List.of(new ReplayPublisher.Output(publication, false)), Set.of(), receiver);
             final List<Arrival> arrivals = receiver.receive(publisher, prefix.size() + range.size());
 
@@ -281,14 +282,16 @@ class ReplayPublisherTest
                 .isEqualTo(java.util.stream.Stream.concat(prefix.stream(), range.stream()).toList());
 
             final List<Arrival> paced = arrivals.subList(prefix.size(), arrivals.size());
-            final long[] deviation = deviations(paced, 10);
+            final long[] deviation = deviations(paced, speed);
             final long[] sorted = Arrays.stream(deviation).map(Math::abs).sorted().toArray();
             final long p50 = sorted[sorted.length / 2];
             final long p99 = sorted[(int)(sorted.length * 0.99)];
-            final long drift = deviation[deviation.length - 1];
+            final long[] lastQuarter = Arrays.copyOfRange(deviation, 3 * deviation.length / 4, deviation.length);
+            Arrays.sort(lastQuarter);
+            final long drift = lastQuarter[lastQuarter.length / 2];
             final ReplayPublisher.Summary summary = publisher.summary();
-            System.out.printf("10x: %d batches over %.3f s recorded; |deviation| p50 %.3f ms p99 %.3f ms max %.3f ms;" +
-                    " last batch %.3f ms; effective speed %.2fx%n", paced.size(),
+            System.out.printf("%.1fx: %d batches over %.3f s recorded; |deviation| p50 %.3f ms p99 %.3f ms max %.3f ms;" +
+                    " last quarter median %.3f ms; effective speed %.2fx%n", speed, paced.size(),
                 (paced.get(paced.size() - 1).engineTime() - paced.get(0).engineTime()) / 1e9,
                 p50 / 1e6, p99 / 1e6, sorted[sorted.length - 1] / 1e6, drift / 1e6, summary.effectiveSpeed());
             assertThat(summary.batches()).isEqualTo(range.size());
@@ -296,8 +299,9 @@ class ReplayPublisherTest
             final long p90 = sorted[(int)(sorted.length * 0.9)];
             assertThat(p50).as("p50 |deviation| (seed %d)", seed).isLessThan(P50_BOUND_NANOS);
             assertThat(p90).as("p90 |deviation| (seed %d)", seed).isLessThan(P90_BOUND_NANOS);
-            assertThat(Math.abs(drift)).as("no cumulative drift: the last batch's deviation").isLessThan(DRIFT_BOUND_NANOS);
-            assertThat(summary.effectiveSpeed()).isBetween(8.0, 12.0);
+            assertThat(Math.abs(drift)).as("no cumulative drift: median deviation of the last quarter")
+                .isLessThan(DRIFT_BOUND_NANOS);
+            assertThat(summary.effectiveSpeed()).as("never ahead of the recording").isBetween(0.5 * speed, 1.05 * speed);
         }
     }
 
@@ -339,6 +343,10 @@ class ReplayPublisherTest
                 new ReplayPublisher.Output(allPublication, false), new ReplayPublisher.Output(onlyBPublication, true)),
                 Set.of("B"), receiver);
             final List<Arrival> arrivals = receiver.receive(publisher, everything.size());
+            final ReplayPublisher.Summary summary = publisher.summary();
+            System.out.printf("max: %d events in %d batches in %.3f s: %.0f events/s, %.0f batches/s%n",
+                summary.events(), summary.batches(), summary.wallNanos() / 1e9,
+                summary.events() / (summary.wallNanos() / 1e9), summary.batches() / (summary.wallNanos() / 1e9));
             assertThat(bytes(arrivals)).isEqualTo(everything);
 
             final List<String> bOnly = new ArrayList<>(expected(fixture, bounds, false, Set.of(2)));
