@@ -138,7 +138,7 @@ class ReplayServerTest
     }
 
     /**
-     * The reference: a linear scan of the journal, keeping the batches with an event in {@code (from, to]}.
+     * The reference: a linear scan of the journal, keeping the batches holding a seq of {@code (from, to]}.
      */
     private static Outcome expected(final JournalFixture fixture, final long from, final long to)
     {
@@ -149,7 +149,7 @@ class ReplayServerTest
             final long[] lastSeq = {from};
             while (reader.poll((buffer, length, index) ->
             {
-                if (BatchFields.isBatch(buffer, length) && BatchFields.eventCount(buffer) > 0 &&
+                if (from < to && BatchFields.isBatch(buffer, length) && BatchFields.eventCount(buffer) > 0 &&
                     BatchFields.endSeq(buffer) - 1 > from && BatchFields.firstSeq(buffer) <= to)
                 {
                     final byte[] bytes = new byte[length];
