@@ -36,6 +36,11 @@ public final class GatewayConfig
      * valid, or the upgrade is refused with HTTP 401.
      */
     public byte[] jwtSecret;
+    /**
+     * The symbols a connection without a token may subscribe to (others get NOT_ENTITLED); every symbol by
+     * default. {@code tickwire replay --symbols} sets it to restrict a replay endpoint.
+     */
+    public SymbolEntitlements anonymousSymbols = SymbolEntitlements.ALL;
     /** Refuse upgrades that carry no token (HTTP 401). Needs {@link #jwtSecret}. */
     public boolean requireToken;
     /** Clock skew tolerated when checking a token's {@code exp} and {@code nbf}. */

@@ -154,7 +154,7 @@ final class Negotiator implements WebSocketNegotiator
     {
         if (verifier == null)
         {
-            return Principal.ANONYMOUS;
+            return anonymous();
         }
         final String token = token(request);
         if (token == null)
@@ -163,9 +163,15 @@ final class Negotiator implements WebSocketNegotiator
             {
                 throw new TokenVerifier.InvalidTokenException("missing token");
             }
-            return Principal.ANONYMOUS;
+            return anonymous();
         }
         return verifier.verify(token);
+    }
+
+    private Principal anonymous()
+    {
+        return config.anonymousSymbols == SymbolEntitlements.ALL ? Principal.ANONYMOUS :
+            new Principal(null, config.anonymousSymbols, false, Long.MAX_VALUE);
     }
 
     /**
