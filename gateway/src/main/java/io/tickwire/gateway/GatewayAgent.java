@@ -187,7 +187,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             onCommand(command);
             work++;
         }
-        work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+        if (bus != null)
+        {
+            work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+        }
         if (journalReader != null)
         {
             // Keep the gap-filling reader near the head (batches already applied are skipped), so a bus gap
