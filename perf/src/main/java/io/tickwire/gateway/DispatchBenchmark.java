@@ -12,6 +12,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OutgoingEntry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,7 +58,7 @@ public class DispatchBenchmark
     public int sessions;
 
     /** Protocol of the sessions: all {@code json}, all {@code sbe}, or {@code mixed} (half each). */
-    @Param({ "json" })
+    @Param({ "json", "sbe", "mixed" })
     public String format;
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
@@ -89,8 +90,9 @@ public class DispatchBenchmark
         final ConnectionLimiter limiter = new ConnectionLimiter(sessions + 1, sessions + 1);
         for (int i = 0; i < sessions; i++)
         {
+            final boolean sbe = "sbe".equals(format) || ("mixed".equals(format) && (i & 1) == 1);
             final WsEndpoint endpoint = new WsEndpoint(agent, config.maxInboundMessageBytes, Principal.ANONYMOUS,
-                limiter.admit("127.0.0.1"));
+                limiter.admit("127.0.0.1"), sbe ? WireFormat.SBE : WireFormat.JSON);
             endpoint.onOpen(new ConsumingCore(), Callback.NOOP);
             agent.doWork();
             for (final String channel : new String[] {"trades", "book", "ticker"})
@@ -161,17 +163,20 @@ public class DispatchBenchmark
     }
 
     /**
-     * Stands in for a connection: consumes the payload as Jetty's frame generator does (so a payload shared
-     * between sessions would show as corrupt) and completes the send at once.
+     * Stands in for a connection: keeps the frame (as Jetty's queue does until the write completes, so the JIT
+     * cannot scalar-replace it), consumes the payload as Jetty's frame generator does, and completes the send
+     * at once.
      */
     static final class ConsumingCore extends CoreSession.Empty
     {
         long bytes;
+        Frame queued;
 
         @Override
         public void sendFrame(final OutgoingEntry entry)
         {
-            final ByteBuffer payload = entry.getFrame().getPayload();
+            queued = entry.getFrame();
+            final ByteBuffer payload = queued.getPayload();
             bytes += payload.remaining();
             payload.position(payload.limit());
             entry.getCallback().succeeded();
