@@ -891,7 +891,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 json.beginInstruments(request.idBuffer(), 0, request.idLength());
                 for (final GwInstrument instrument : instrumentList)
                 {
-                    json.instrument(instrument.symbol, instrument.instrumentId, instrument.priceScale, instrument.qtyScale, instrument.tickSize,
+                    json.instrument(instrument.symbol, instrument.instrumentId, instrument.priceScale,
+                        instrument.qtyScale, instrument.tickSize,
                         instrument.lotSize, instrument.mode);
                 }
                 send(session, copy(json.endInstruments()), now);

@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Jetty's side of one connection. Runs on Jetty threads and touches no gateway state: it reassembles text
  * messages (bounded), checks UTF-8, and hands each message to the gateway agent's queue. Requests are JSON
- * text in both protocols, so binary messages from the client are refused in both (1003). It carries the connection's {@link Principal}
+ * text in both protocols, so binary messages from the client are refused in both (1003). It carries the
+ * connection's {@link Principal}
  * (established at upgrade) to the agent, and releases the connection's {@link ConnectionLimiter.Admission}
  * when Jetty reports it closed.
  */

@@ -38,7 +38,8 @@ public final class JdkClient implements WebSocket.Listener, TestSocket
     /** Binary messages received. */
     public final java.util.concurrent.atomic.AtomicLong binaryMessages = new java.util.concurrent.atomic.AtomicLong();
     /** Text messages received, by type. */
-    public final Map<String, java.util.concurrent.atomic.AtomicLong> textTypes = new java.util.concurrent.ConcurrentHashMap<>();
+    public final Map<String, java.util.concurrent.atomic.AtomicLong> textTypes =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile boolean owed;

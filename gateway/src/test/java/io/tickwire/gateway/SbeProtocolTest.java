@@ -155,7 +155,8 @@ class SbeProtocolTest
             assertThat(b.subList(0, n)).as("stream %s after seq %d", key, late).isEqualTo(a.subList(0, n));
             compared += n;
         }
-        System.out.println("compared " + compared + " messages (conflation " + (conflated ? "seen: trades only" : "none") + ")");
+        System.out.println("compared " + compared + " messages (conflation " +
+            (conflated ? "seen: trades only" : "none") + ")");
         assertThat(compared).isPositive();
     }
 

@@ -26,7 +26,8 @@ import java.util.Map;
 public final class SbeTestDecoder
 {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     private static final long NULL_PRICE = Long.MIN_VALUE;
 
     private record Instrument(String symbol, int priceScale, int qtyScale)
@@ -67,7 +68,8 @@ public final class SbeTestDecoder
             throw new AssertionError("binary frame of " + frame.length + " bytes");
         }
         header.wrap(buffer, 0);
-        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID || header.version() != MessageHeaderDecoder.SCHEMA_VERSION)
+        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
+            header.version() != MessageHeaderDecoder.SCHEMA_VERSION)
         {
             throw new AssertionError("schema " + header.schemaId() + " version " + header.version());
         }
@@ -114,7 +116,8 @@ public final class SbeTestDecoder
                     asks.addArray().add(Decimals.toString(level.price(), i.priceScale))
                         .add(Decimals.toString(level.qty(), i.qtyScale));
                 }
-                m.put("type", "book").put("symbol", i.symbol).put("seq", seq).put("prev", prev).put("snapshot", snapshot);
+                m.put("type", "book").put("symbol", i.symbol).put("seq", seq).put("prev", prev)
+                    .put("snapshot", snapshot);
                 m.set("bids", bids);
                 m.set("asks", asks);
                 m.put("checksum", checksum);

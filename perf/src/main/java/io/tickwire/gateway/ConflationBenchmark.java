@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * current view ({@link DepthView#delta}, levels merged last-write-wins: changed and new levels with their totals,
  * levels gone from the view with 0), with the checksum of the current view, encoded in one format
  * ({@code "conflated":true}). Depth 10; the two views differ by a price shift of {@code shift} (one level by
- * default: 9 levels per side with a new quantity, one leaving, one entering) and changed quantities, alternating between two current views so the work is never the same twice in a row.
+ * default: 9 levels per side with a new quantity, one leaving, one entering) and changed quantities,
+ * alternating between two current views so the work is never the same twice in a row.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -97,7 +97,8 @@ public class DispatchBenchmark
             agent.doWork();
             for (final String channel : new String[] {"trades", "book", "ticker"})
             {
-                agent.enqueueText(endpoint, "{\"op\":\"subscribe\",\"channel\":\"" + channel + "\",\"symbols\":[\"BTC-USD\"]}");
+                agent.enqueueText(endpoint,
+                    "{\"op\":\"subscribe\",\"channel\":\"" + channel + "\",\"symbols\":[\"BTC-USD\"]}");
             }
             agent.doWork();
         }

@@ -226,8 +226,10 @@ class MarketDataJsonTest
 
         assertThat(length).isEqualTo(writer.length());
         assertJson("{'type':'instruments','id':1,'instruments':[" +
-            "{'symbol':'BTC-USD','instrumentId':1,'priceScale':2,'qtyScale':4,'tickSize':'0.01','lotSize':'0.001','mode':'matching'}," +
-            "{'symbol':'EUR/USD','instrumentId':7,'priceScale':5,'qtyScale':0,'tickSize':'0.00005','lotSize':'1000','mode':'feed'}]}");
+            "{'symbol':'BTC-USD','instrumentId':1,'priceScale':2,'qtyScale':4,'tickSize':'0.01','lotSize':'0.001'," +
+            "'mode':'matching'}," +
+            "{'symbol':'EUR/USD','instrumentId':7,'priceScale':5,'qtyScale':0,'tickSize':'0.00005','lotSize':'1000'," +
+            "'mode':'feed'}]}");
     }
 
     @Test
