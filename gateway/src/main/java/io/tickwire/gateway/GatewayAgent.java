@@ -5,7 +5,6 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
-import io.tickwire.codecs.BookChecksum;
 import io.tickwire.codecs.MarketDataDecoder;
 import io.tickwire.codecs.MarketDataListener;
 import io.tickwire.codecs.json.Channel;
@@ -83,8 +82,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final JsonWriter writer = new JsonWriter();
     private final MarketDataJson json = new MarketDataJson(writer);
-    private final BookChecksum checksum = new BookChecksum();
-    private final DeltaEncoder deltaEncoder = new DeltaEncoder();
+    /** One encoder per {@link WireFormat}, by ordinal. */
+    private final FrameEncoder[] encoders = {new JsonFrames(), new SbeFrames()};
+    /** The message being fanned out, encoded at most once per format (by ordinal), shared by its sessions. */
+    private final ByteBuffer[] shared = new ByteBuffer[WireFormat.VALUES.length];
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final BatchHeaderDecoder batchHeader = new BatchHeaderDecoder();
     private JournalReader journalReader;
@@ -195,7 +196,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             onCommand(command);
             work++;
         }
-        work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+        if (bus != null)
+        {
+            work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+        }
         work += orders.doWork();
         if (journalReader != null)
         {
@@ -471,7 +475,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final GwInstrument.TradeList trades = instrument.batchTrades;
         for (int t = 0; t < trades.size; t++)
         {
-            ByteBuffer shared = null;
+            clearShared();
             final List<StreamSub> subs = instrument.tradeSubs;
             for (int i = 0; i < subs.size(); i++)
             {
@@ -492,17 +496,18 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 final ByteBuffer payload;
                 if (prev == trades.prev[t])
                 {
-                    if (shared == null)
+                    final int f = session.format.ordinal();
+                    if (shared[f] == null)
                     {
-                        shared = encodeTrade(instrument, trades, t, trades.prev[t]);
+                        shared[f] = encodeTrade(session.format, instrument, trades, t, trades.prev[t]);
                     }
-                    payload = shared.duplicate();
+                    payload = shared[f].duplicate();
                 }
                 else
                 {
-                    payload = encodeTrade(instrument, trades, t, prev);
+                    payload = encodeTrade(session.format, instrument, trades, t, prev);
                 }
-                send(session, payload, now);
+                sendData(session, payload, now);
                 sub.lastSentSeq = trades.seq[t];
             }
         }
@@ -520,7 +525,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         if (instrument.tickerInBatch)
         {
             instrument.tickerInBatch = false;
-            ByteBuffer shared = null;
+            clearShared();
             final long seq = instrument.lastTickerSeq;
             final List<StreamSub> subs = instrument.tickerSubs;
             for (int i = 0; i < subs.size(); i++)
@@ -543,17 +548,18 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 final ByteBuffer payload;
                 if (sub.lastSentSeq == instrument.tickerPrev)
                 {
-                    if (shared == null)
+                    final int f = sub.session.format.ordinal();
+                    if (shared[f] == null)
                     {
-                        shared = encodeTicker(instrument, instrument.tickerPrev);
+                        shared[f] = encodeTicker(sub.session.format, instrument, instrument.tickerPrev);
                     }
-                    payload = shared.duplicate();
+                    payload = shared[f].duplicate();
                 }
                 else
                 {
-                    payload = encodeTicker(instrument, sub.lastSentSeq);
+                    payload = encodeTicker(sub.session.format, instrument, sub.lastSentSeq);
                 }
-                send(sub.session, payload, now);
+                sendData(sub.session, payload, now);
                 sub.lastSentSeq = seq;
                 sub.lastSendNanos = now;
             }
@@ -569,7 +575,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
         final long seq = instrument.lastBookSeq;
         final long sharedPrev = view.lastPublishedSeq;
-        ByteBuffer shared = null;
+        clearShared();
         for (int i = 0; i < view.subs.size(); i++)
         {
             final StreamSub sub = view.subs.get(i);
@@ -588,20 +594,23 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 markDirty(sub);
                 continue;
             }
+            final WireFormat format = sub.session.format;
             final ByteBuffer payload;
             if (sub.lastSentSeq == sharedPrev)
             {
-                if (shared == null)
+                final int f = format.ordinal();
+                if (shared[f] == null)
                 {
-                    shared = encodeBook(instrument, view.published, view.next, seq, sharedPrev, false, false);
+                    shared[f] = encoders[f].book(instrument, view.published, view.next, seq, sharedPrev, false, false);
                 }
-                payload = shared.duplicate();
+                payload = shared[f].duplicate();
             }
             else
             {
-                payload = encodeBook(instrument, view.published, view.next, seq, sub.lastSentSeq, false, false);
+                payload = encoders[format.ordinal()].book(instrument, view.published, view.next, seq, sub.lastSentSeq,
+                    false, false);
             }
-            send(sub.session, payload, now);
+            sendData(sub.session, payload, now);
             sub.lastSentSeq = seq;
             sub.lastSendNanos = now;
         }
@@ -656,8 +665,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 {
                     continue;
                 }
-                send(session, encodeBook(instrument, sub.clientView, view.published, view.lastPublishedSeq,
-                    sub.lastSentSeq, reset, true), now);
+                sendData(session, encoders[session.format.ordinal()].book(instrument, sub.clientView, view.published,
+                    view.lastPublishedSeq, sub.lastSentSeq, reset, true), now);
                 sub.lastSentSeq = view.lastPublishedSeq;
             }
             else if (sub.channel == Channel.TICKER)
@@ -666,7 +675,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 {
                     continue;
                 }
-                send(session, encodeTicker(instrument, sub.lastSentSeq), now);
+                sendData(session, encodeTicker(session.format, instrument, sub.lastSentSeq), now);
                 sub.lastSentSeq = instrument.lastTickerSeq;
             }
             sub.lastSendNanos = now;
@@ -675,7 +684,23 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
     }
 
+    /**
+     * Queues a market-data message or heartbeat, in the session's format.
+     */
+    private void sendData(final ClientSession session, final ByteBuffer payload, final long now)
+    {
+        send(session, payload, session.format.opCode, now);
+    }
+
+    /**
+     * Queues a reply: a JSON text frame in every format.
+     */
     private void send(final ClientSession session, final ByteBuffer payload, final long now)
+    {
+        send(session, payload, org.eclipse.jetty.websocket.core.OpCode.TEXT, now);
+    }
+
+    private void send(final ClientSession session, final ByteBuffer payload, final byte opCode, final long now)
     {
         if (session.closing)
         {
@@ -687,7 +712,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             return;
         }
         final int length = payload.remaining();
-        session.send(payload, now);
+        session.send(payload, opCode, now);
         counters.messagesSent.lazySet(counters.messagesSent.get() + 1);
         counters.bytesSent.lazySet(counters.bytesSent.get() + length);
         if (!session.needsFlush)
@@ -751,8 +776,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             }
             if (now - session.lastOutboundNanos >= heartbeatNanos && session.framesInFlight() == 0)
             {
-                writer.wrap(scratch, 0);
-                send(session, copy(json.heartbeat(lastAppliedSeq)), now);
+                sendData(session, encoders[session.format.ordinal()].heartbeat(lastAppliedSeq), now);
                 work++;
             }
             if (session.progressed())
@@ -781,65 +805,25 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         return ByteBuffer.wrap(bytes);
     }
 
-    private ByteBuffer encodeTrade(final GwInstrument instrument, final GwInstrument.TradeList trades, final int t, final long prev)
+    private void clearShared()
     {
-        writer.wrap(scratch, 0);
-        return copy(json.trade(instrument.symbol, trades.seq[t], prev, trades.price[t], instrument.priceScale,
-            trades.qty[t], instrument.qtyScale, trades.side[t], batchEngineTime));
+        Arrays.fill(shared, null);
     }
 
-    private ByteBuffer encodeTicker(final GwInstrument instrument, final long prev)
-    {
-        writer.wrap(scratch, 0);
-        return copy(json.ticker(instrument.symbol, instrument.lastTickerSeq, prev, instrument.priceScale,
-            instrument.qtyScale, instrument.bid, instrument.bidQty, instrument.ask, instrument.askQty, instrument.last,
-            instrument.lastQty, instrument.volume, instrument.tickerTime));
-    }
-
-    private ByteBuffer encodeBook(
+    private ByteBuffer encodeTrade(
+        final WireFormat format,
         final GwInstrument instrument,
-        final DepthView.Levels from,
-        final DepthView.Levels to,
-        final long seq,
-        final long prev,
-        final boolean snapshot,
-        final boolean conflated)
+        final GwInstrument.TradeList trades,
+        final int t,
+        final long prev)
     {
-        writer.wrap(scratch, 0);
-        json.beginBook(instrument.symbol, seq, prev, snapshot, instrument.priceScale, instrument.qtyScale);
-        if (snapshot)
-        {
-            for (int i = 0; i < to.bids; i++)
-            {
-                json.level(to.bidPx[i], to.bidQty[i]);
-            }
-            json.endSide();
-            for (int i = 0; i < to.asks; i++)
-            {
-                json.level(to.askPx[i], to.askQty[i]);
-            }
-            json.endSide();
-        }
-        else
-        {
-            DepthView.delta(from, to, deltaEncoder);
-        }
-        return copy(json.endBook(to.checksum(checksum, instrument.priceScale, instrument.qtyScale), conflated));
+        return encoders[format.ordinal()].trade(instrument, trades.seq[t], prev, trades.price[t], trades.qty[t],
+            trades.side[t], batchEngineTime);
     }
 
-    private final class DeltaEncoder implements DepthView.DeltaSink
+    private ByteBuffer encodeTicker(final WireFormat format, final GwInstrument instrument, final long prev)
     {
-        @Override
-        public void level(final long price, final long qty)
-        {
-            json.level(price, qty);
-        }
-
-        @Override
-        public void endSide()
-        {
-            json.endSide();
-        }
+        return encoders[format.ordinal()].ticker(instrument, instrument.lastTickerSeq, prev);
     }
 
     // ------------------------------------------------------------------ sessions and requests
@@ -934,7 +918,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 json.beginInstruments(request.idBuffer(), 0, request.idLength());
                 for (final GwInstrument instrument : instrumentList)
                 {
-                    json.instrument(instrument.symbol, instrument.priceScale, instrument.qtyScale, instrument.tickSize,
+                    json.instrument(instrument.symbol, instrument.instrumentId, instrument.priceScale,
+                        instrument.qtyScale, instrument.tickSize,
                         instrument.lotSize, instrument.mode);
                 }
                 send(session, copy(json.endInstruments()), now);
@@ -1105,16 +1090,15 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private void sendSnapshot(final StreamSub sub, final long seq, final long prev, final long now)
     {
         final GwInstrument instrument = sub.instrument;
+        final FrameEncoder encoder = encoders[sub.session.format.ordinal()];
         if (sub.channel == Channel.BOOK)
         {
-            send(sub.session, encodeBook(instrument, sub.view.published, sub.view.published, seq, prev, true, false), now);
+            sendData(sub.session, encoder.book(instrument, sub.view.published, sub.view.published, seq, prev, true,
+                false), now);
         }
         else if (sub.channel == Channel.TICKER)
         {
-            writer.wrap(scratch, 0);
-            send(sub.session, copy(json.ticker(instrument.symbol, seq, prev, instrument.priceScale, instrument.qtyScale,
-                instrument.bid, instrument.bidQty, instrument.ask, instrument.askQty, instrument.last, instrument.lastQty,
-                instrument.volume, instrument.tickerTime)), now);
+            sendData(sub.session, encoder.ticker(instrument, seq, prev), now);
         }
         sub.lastSentSeq = seq;
         sub.lastSendNanos = now;

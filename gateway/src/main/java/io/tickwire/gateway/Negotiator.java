@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  *     <li>{@code Origin} not in {@code allowedOrigins}: HTTP 403.</li>
  *     <li>token (header {@code Authorization: Bearer}, else query {@code ?token=}) missing where required,
  *     malformed, forged, expired or not yet valid: HTTP 401 with a {@code WWW-Authenticate} challenge.</li>
- *     <li>subprotocols offered but not {@code json}: HTTP 400.</li>
+ *     <li>subprotocols offered but neither {@code json} nor {@code tickwire.sbe.v1}: HTTP 400.</li>
  *     <li>{@code maxSessions} reached: HTTP 503; {@code maxSessionsPerIp} reached: HTTP 429.</li>
  * </ol>
  * A refusal carries a one-line {@code text/plain} body saying why. An accepted upgrade creates the
@@ -93,14 +93,17 @@ final class Negotiator implements WebSocketNegotiator
         }
 
         final List<String> offered = request.getSubProtocols();
+        WireFormat format = WireFormat.JSON;
         if (offered != null && !offered.isEmpty())
         {
-            if (!offered.contains("json"))
+            format = WireFormat.choose(offered);
+            if (format == null)
             {
-                return refuse(response, callback, 400, "unsupported subprotocol (this gateway speaks json)",
+                return refuse(response, callback, 400,
+                    "unsupported subprotocol (this gateway speaks json and tickwire.sbe.v1)",
                     counters.upgradesRefusedBadRequest);
             }
-            response.setAcceptedSubProtocol("json");
+            response.setAcceptedSubProtocol(format.subprotocol);
         }
 
         final ConnectionLimiter.Admission admission = limiter.admit(Request.getRemoteAddr(request));
@@ -126,7 +129,7 @@ final class Negotiator implements WebSocketNegotiator
                 admission.release();
             }
         });
-        return new WsEndpoint(agent, config.maxInboundMessageBytes, principal, admission);
+        return new WsEndpoint(agent, config.maxInboundMessageBytes, principal, admission, format);
     }
 
     /**

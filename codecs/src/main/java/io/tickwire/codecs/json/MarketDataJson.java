@@ -34,6 +34,7 @@ public final class MarketDataJson
     static final JsonName TYPE = JsonName.of("type");
     static final JsonName ID = JsonName.of("id");
     static final JsonName SYMBOL = JsonName.of("symbol");
+    static final JsonName INSTRUMENT_ID = JsonName.of("instrumentId");
     static final JsonName SYMBOLS = JsonName.of("symbols");
     static final JsonName CHANNEL = JsonName.of("channel");
     static final JsonName SEQ = JsonName.of("seq");
@@ -399,14 +400,17 @@ public final class MarketDataJson
     }
 
     /**
-     * Writes {@code {"symbol":..,"priceScale":..,"qtyScale":..,"tickSize":"..","lotSize":"..","mode":..}}.
+     * Writes {@code {"symbol":..,"instrumentId":..,"priceScale":..,"qtyScale":..,"tickSize":"..","lotSize":"..",
+     * "mode":..}}.
      *
+     * @param instrumentId the engine's id of the instrument (the {@code instrumentId} of binary messages).
      * @param tickSize the price increment's mantissa (at {@code priceScale}).
      * @param lotSize  the quantity increment's mantissa (at {@code qtyScale}).
      * @param mode     {@code "matching"} or {@code "feed"}.
      */
     public void instrument(
         final CharSequence symbol,
+        final int instrumentId,
         final int priceScale,
         final int qtyScale,
         final long tickSize,
@@ -419,6 +423,7 @@ public final class MarketDataJson
         }
         writer.startObject()
             .name(SYMBOL).string(symbol)
+            .name(INSTRUMENT_ID).longValue(instrumentId)
             .name(PRICE_SCALE).longValue(priceScale)
             .name(QTY_SCALE).longValue(qtyScale)
             .name(TICK_SIZE).decimal(tickSize, priceScale)

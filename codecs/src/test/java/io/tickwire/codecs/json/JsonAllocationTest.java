@@ -120,8 +120,8 @@ class JsonAllocationTest
         sink += json.error(id, 0, id.capacity(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to \"book\" BTC-USD\n");
         writer.reset();
         json.beginInstruments(id, 0, id.capacity());
-        json.instrument("BTC-USD", 2, 4, 1, 1, InstrumentMode.MATCHING);
-        json.instrument("EUR/USD", 5, 0, 1, 1000, InstrumentMode.FEED);
+        json.instrument("BTC-USD", 1, 2, 4, 1, 1, InstrumentMode.MATCHING);
+        json.instrument("EUR/USD", 7, 5, 0, 1, 1000, InstrumentMode.FEED);
         sink += json.endInstruments();
     }
 }

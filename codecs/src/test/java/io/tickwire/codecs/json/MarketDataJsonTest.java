@@ -220,14 +220,16 @@ class MarketDataJsonTest
     {
         final UnsafeBuffer id = ascii("1");
         json.beginInstruments(id, 0, 1);
-        json.instrument("BTC-USD", 2, 4, 1, 10, InstrumentMode.MATCHING);
-        json.instrument("EUR/USD", 5, 0, 5, 1000, InstrumentMode.FEED);
+        json.instrument("BTC-USD", 1, 2, 4, 1, 10, InstrumentMode.MATCHING);
+        json.instrument("EUR/USD", 7, 5, 0, 5, 1000, InstrumentMode.FEED);
         final int length = json.endInstruments();
 
         assertThat(length).isEqualTo(writer.length());
         assertJson("{'type':'instruments','id':1,'instruments':[" +
-            "{'symbol':'BTC-USD','priceScale':2,'qtyScale':4,'tickSize':'0.01','lotSize':'0.001','mode':'matching'}," +
-            "{'symbol':'EUR/USD','priceScale':5,'qtyScale':0,'tickSize':'0.00005','lotSize':'1000','mode':'feed'}]}");
+            "{'symbol':'BTC-USD','instrumentId':1,'priceScale':2,'qtyScale':4,'tickSize':'0.01','lotSize':'0.001'," +
+            "'mode':'matching'}," +
+            "{'symbol':'EUR/USD','instrumentId':7,'priceScale':5,'qtyScale':0,'tickSize':'0.00005','lotSize':'1000'," +
+            "'mode':'feed'}]}");
     }
 
     @Test
@@ -238,7 +240,7 @@ class MarketDataJsonTest
 
         assertThat(text()).isEqualTo("{\"type\":\"instruments\",\"instruments\":[]}");
         assertThatThrownBy(json::endInstruments).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> json.instrument("X", 0, 0, 1, 1, InstrumentMode.MATCHING))
+        assertThatThrownBy(() -> json.instrument("X", 1, 0, 0, 1, 1, InstrumentMode.MATCHING))
             .isInstanceOf(IllegalStateException.class);
     }
 

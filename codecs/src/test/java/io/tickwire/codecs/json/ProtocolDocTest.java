@@ -104,8 +104,8 @@ class ProtocolDocTest
         json.pong(ascii("42"), 0, 2, 5120);
         assertDocumented();
         json.beginInstruments(ascii("2"), 0, 1);
-        json.instrument("BTC-USD", 2, 4, 1, 1, InstrumentMode.MATCHING);
-        json.instrument("EUR/USD", 5, 0, 5, 1000, InstrumentMode.FEED);
+        json.instrument("BTC-USD", 1, 2, 4, 1, 1, InstrumentMode.MATCHING);
+        json.instrument("EUR/USD", 7, 5, 0, 5, 1000, InstrumentMode.FEED);
         json.endInstruments();
         assertDocumented();
         json.trade("BTC-USD", 5121, 5117, 10125, 2, 5, 1, Side.SELL, 1_700_000_000_123_456_789L);
