@@ -22,6 +22,7 @@ import io.tickwire.codecs.sbe.TickerDecoder;
 import io.tickwire.codecs.sbe.TradeDecoder;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalReader;
+import io.tickwire.replay.RetainedPrefix;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -87,6 +88,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private final BatchHeaderDecoder batchHeader = new BatchHeaderDecoder();
     private JournalReader journalReader;
     private final JournalReader.ExcerptHandler journalHandler = this::onJournalBatch;
+    private final Resumes resumes;
 
     private long lastAppliedSeq;
     private long batchEngineTime;
@@ -106,6 +108,21 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final Journal journal,
         final NanoClock clock)
     {
+        this(config, counters, bus, journal, clock, null);
+    }
+
+    /**
+     * @param replayer the agent that replays missed trades to resuming clients (on its own thread), or null:
+     *                 every resume is then answered {@code recovered:false}.
+     */
+    public GatewayAgent(
+        final GatewayConfig config,
+        final GatewayCounters counters,
+        final Subscription bus,
+        final Journal journal,
+        final NanoClock clock,
+        final ReplayAgent replayer)
+    {
         this.config = config;
         this.counters = counters;
         this.bus = bus;
@@ -115,6 +132,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         this.parser = new ClientRequestParser(config.maxInboundMessageBytes, ClientRequestParser.DEFAULT_MAX_SYMBOLS);
         this.request = new ClientRequest(ClientRequestParser.DEFAULT_MAX_SYMBOLS);
         writer.wrap(scratch, 0);
+        this.resumes = new Resumes(this, config, counters, replayer);
     }
 
     // ------------------------------------------------------------------ Jetty threads: enqueue only
@@ -152,6 +170,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
         if (journal != null)
         {
+            // Definitions of cycles that retention deleted (a trimmed copy of a journal) come from its prefix file.
+            RetainedPrefix.read(journal.config().directory()).forEachDefinition(this::onInstrument);
             journalReader = new JournalReader(journal);
             while (journalReader.poll(journalHandler))
             {
@@ -187,6 +207,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             onCommand(command);
             work++;
         }
+        // Replay chunks before the bus: a chunk that reaches the last applied seq cuts its streams over to live.
+        work += resumes.poll(clock.nanoTime());
         work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
         if (journalReader != null)
         {
@@ -451,9 +473,9 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             {
                 final StreamSub sub = subs.get(i);
                 final ClientSession session = sub.session;
-                if (session.closing)
+                if (session.closing || sub.resume != null || trades.seq[t] <= sub.lastSentSeq)
                 {
-                    continue;
+                    continue; // replaying (the replay delivers it), or already delivered by the replay
                 }
                 if (session.bytesInFlight() > config.closeAboveBytes || session.ringFull())
                 {
@@ -649,7 +671,15 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
     }
 
-    private void send(final ClientSession session, final ByteBuffer payload, final long now)
+    /**
+     * @return the last seq applied to the gateway's view.
+     */
+    long lastAppliedSeq()
+    {
+        return lastAppliedSeq;
+    }
+
+    void send(final ClientSession session, final ByteBuffer payload, final long now)
     {
         if (session.closing)
         {
@@ -899,7 +929,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             case PING ->
             {
                 writer.wrap(scratch, 0);
-                send(session, copy(json.pong(request.idBuffer(), 0, request.idLength(), lastAppliedSeq)), now);
+                send(session, copy(json.pong(request.idBuffer(), 0, request.idLength(), lastAppliedSeq, resumes.epoch())), now);
             }
             case INSTRUMENTS ->
             {
@@ -1009,13 +1039,30 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             return;
         }
         final long seq = lastAppliedSeq;
+        final long from = request.from();
+        ResumeResult resume = ResumeResult.NONE;
+        ReplayRequest replay = null;
+        if (request.hasFrom())
+        {
+            final boolean needsReplay = channel == Channel.TRADES && from < seq;
+            resume = resumes.decide(from, request.hasEpoch(), request.epoch(), seq, needsReplay);
+            if (resume == ResumeResult.RECOVERED && needsReplay)
+            {
+                replay = resumes.offer(resolved, from);
+                resume = replay != null ? ResumeResult.RECOVERED : ResumeResult.NOT_RECOVERED;
+            }
+            resumes.record(resume);
+        }
+        final boolean recovered = resume == ResumeResult.RECOVERED;
+        final StreamSub[] replaying = replay != null ? new StreamSub[resolved.length] : null;
         final long minInterval = request.maxHzMilli() > 0 ? 1_000_000_000_000L / request.maxHzMilli() : 0;
         writer.wrap(scratch, 0);
         send(session, copy(json.subscribed(request.idBuffer(), 0, request.idLength(), channel, request.symbols(),
-            request.symbolCount(), seq, request.hasFrom() ? ResumeResult.NOT_RECOVERED : ResumeResult.NONE,
-            channel == Channel.BOOK ? depth : 0, request.maxHzMilli())), now);
-        for (final GwInstrument instrument : resolved)
+            request.symbolCount(), seq, resumes.epoch(), resume, channel == Channel.BOOK ? depth : 0,
+            request.maxHzMilli())), now);
+        for (int r = 0; r < resolved.length; r++)
         {
+            final GwInstrument instrument = resolved[r];
             final StreamSub existing = find(session, channel, instrument);
             if (existing != null)
             {
@@ -1034,16 +1081,36 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 case TICKER -> instrument.tickerSubs.add(sub);
                 case BOOK -> view.subs.add(sub);
             }
-            sendSnapshot(sub, seq, seq, now);
+            if (recovered && channel == Channel.TRADES)
+            {
+                sub.lastSentSeq = from; // the first trade, replayed or live, has prev = from
+            }
+            else
+            {
+                // A resumed book or ticker continues the client's chain (prev = from) with one catch-up snapshot.
+                sendSnapshot(sub, seq, recovered ? from : seq, recovered, now);
+            }
+            if (replaying != null)
+            {
+                replaying[r] = sub;
+            }
+        }
+        if (replaying != null)
+        {
+            resumes.start(session, replaying, replay);
         }
     }
 
-    private void sendSnapshot(final StreamSub sub, final long seq, final long prev, final long now)
+    /**
+     * @param conflated a resume's catch-up: a book snapshot is marked {@code "conflated":true}.
+     */
+    private void sendSnapshot(final StreamSub sub, final long seq, final long prev, final boolean conflated, final long now)
     {
         final GwInstrument instrument = sub.instrument;
         if (sub.channel == Channel.BOOK)
         {
-            send(sub.session, encodeBook(instrument, sub.view.published, sub.view.published, seq, prev, true, false), now);
+            send(sub.session, encodeBook(instrument, sub.view.published, sub.view.published, seq, prev, true, conflated),
+                now);
         }
         else if (sub.channel == Channel.TICKER)
         {
@@ -1085,7 +1152,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         for (final GwInstrument instrument : resolved)
         {
             final StreamSub sub = find(session, request.channel(), instrument);
-            sendSnapshot(sub, lastAppliedSeq, sub.lastSentSeq, now);
+            sendSnapshot(sub, lastAppliedSeq, sub.lastSentSeq, false, now);
         }
     }
 
@@ -1122,8 +1189,12 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         return null;
     }
 
-    private static void detach(final StreamSub sub)
+    private void detach(final StreamSub sub)
     {
+        if (sub.resume != null)
+        {
+            resumes.detach(sub);
+        }
         if (sub.dirty)
         {
             sub.dirty = false;
