@@ -929,7 +929,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             case PING ->
             {
                 writer.wrap(scratch, 0);
-                send(session, copy(json.pong(request.idBuffer(), 0, request.idLength(), lastAppliedSeq, resumes.epoch())), now);
+                send(session, copy(json.pong(request.idBuffer(), 0, request.idLength(), lastAppliedSeq,
+                    resumes.epoch())), now);
             }
             case INSTRUMENTS ->
             {
@@ -1104,13 +1105,14 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     /**
      * @param conflated a resume's catch-up: a book snapshot is marked {@code "conflated":true}.
      */
-    private void sendSnapshot(final StreamSub sub, final long seq, final long prev, final boolean conflated, final long now)
+    private void sendSnapshot(
+        final StreamSub sub, final long seq, final long prev, final boolean conflated, final long now)
     {
         final GwInstrument instrument = sub.instrument;
         if (sub.channel == Channel.BOOK)
         {
-            send(sub.session, encodeBook(instrument, sub.view.published, sub.view.published, seq, prev, true, conflated),
-                now);
+            send(sub.session,
+                encodeBook(instrument, sub.view.published, sub.view.published, seq, prev, true, conflated), now);
         }
         else if (sub.channel == Channel.TICKER)
         {

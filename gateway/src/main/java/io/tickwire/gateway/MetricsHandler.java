@@ -59,7 +59,8 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             counter(b, "tickwire_gateway_gap_events_filled_total", "Events filled from the journal after a bus gap", c.gapEventsFilledFromJournal.get());
             b.append("# HELP tickwire_gateway_resumes_total Resumes (subscribe with from), by answer\n")
                 .append("# TYPE tickwire_gateway_resumes_total counter\n")
-                .append("tickwire_gateway_resumes_total{recovered=\"true\"} ").append(c.resumesRecovered.get()).append('\n')
+                .append("tickwire_gateway_resumes_total{recovered=\"true\"} ").append(c.resumesRecovered.get())
+                .append('\n')
                 .append("tickwire_gateway_resumes_total{recovered=\"false\"} ").append(c.resumesNotRecovered.get())
                 .append('\n');
             counter(b, "tickwire_gateway_resume_cutovers_total", "Trade replays that caught up and went live",

@@ -305,7 +305,8 @@ final class ReplayAgent implements Agent
         }
 
         @Override
-        public void onBatchStart(final long firstSeq, final int eventCount, final long engineTime, final long intendedTime)
+        public void onBatchStart(
+            final long firstSeq, final int eventCount, final long engineTime, final long intendedTime)
         {
             this.engineTime = engineTime;
         }

@@ -110,7 +110,8 @@ public final class JournalReplaySource implements ReplaySource
         }
 
         @Override
-        public void onBatchStart(final long firstSeq, final int eventCount, final long engineTime, final long intendedTime)
+        public void onBatchStart(
+            final long firstSeq, final int eventCount, final long engineTime, final long intendedTime)
         {
             listener.onBatchStart(firstSeq, eventCount, engineTime, intendedTime);
         }
