@@ -110,6 +110,14 @@ final class ClientSession implements Callback
         return (int)(produced - consumed);
     }
 
+    /**
+     * @return the most frames that can be in flight (maxFramesInFlight rounded up to a power of two).
+     */
+    int ringCapacity()
+    {
+        return ring.length;
+    }
+
     boolean ringFull()
     {
         return produced - consumed >= ring.length;

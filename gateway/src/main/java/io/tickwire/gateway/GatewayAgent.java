@@ -22,6 +22,7 @@ import io.tickwire.codecs.sbe.TickerDecoder;
 import io.tickwire.codecs.sbe.TradeDecoder;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalReader;
+import io.tickwire.replay.RetainedPrefix;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -91,6 +92,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private JournalReader journalReader;
     private final JournalReader.ExcerptHandler journalHandler = this::onJournalBatch;
     private final OrderEntry orders;
+    private final Resumes resumes;
 
     private long lastAppliedSeq;
     private long batchEngineTime;
@@ -111,6 +113,22 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final Journal journal,
         final NanoClock clock)
     {
+        this(config, counters, bus, ingress, journal, clock, null);
+    }
+
+    /**
+     * @param replayer the agent that replays missed trades to resuming clients (on its own thread), or null:
+     *                 every resume is then answered {@code recovered:false}.
+     */
+    public GatewayAgent(
+        final GatewayConfig config,
+        final GatewayCounters counters,
+        final Subscription bus,
+        final ExclusivePublication ingress,
+        final Journal journal,
+        final NanoClock clock,
+        final ReplayAgent replayer)
+    {
         this.config = config;
         this.counters = counters;
         this.bus = bus;
@@ -122,6 +140,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         writer.wrap(scratch, 0);
         this.orders = new OrderEntry(config, counters, ingress, instruments,
             (session, frame) -> send(session, frame, clock.nanoTime()), new SystemEpochNanoClock());
+        this.resumes = new Resumes(this, config, counters, replayer);
     }
 
     // ------------------------------------------------------------------ Jetty threads: enqueue only
@@ -159,6 +178,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
         if (journal != null)
         {
+            // Definitions of cycles that retention deleted (a trimmed copy of a journal) come from its prefix file.
+            RetainedPrefix.read(journal.config().directory()).forEachDefinition(this::onInstrument);
             journalReader = new JournalReader(journal);
             while (journalReader.poll(journalHandler))
             {
@@ -196,6 +217,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             onCommand(command);
             work++;
         }
+        // Replay chunks before the bus: a chunk that reaches the last applied seq cuts its streams over to live.
+        work += resumes.poll(clock.nanoTime());
         if (bus != null)
         {
             work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
@@ -481,9 +504,9 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             {
                 final StreamSub sub = subs.get(i);
                 final ClientSession session = sub.session;
-                if (session.closing)
+                if (session.closing || sub.resume != null || trades.seq[t] <= sub.lastSentSeq)
                 {
-                    continue;
+                    continue; // replaying (the replay delivers it), or already delivered by the replay
                 }
                 if (session.bytesInFlight() > config.closeAboveBytes || session.ringFull())
                 {
@@ -685,9 +708,17 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     }
 
     /**
+     * @return the last seq applied to the gateway's view.
+     */
+    long lastAppliedSeq()
+    {
+        return lastAppliedSeq;
+    }
+
+    /**
      * Queues a market-data message or heartbeat, in the session's format.
      */
-    private void sendData(final ClientSession session, final ByteBuffer payload, final long now)
+    void sendData(final ClientSession session, final ByteBuffer payload, final long now)
     {
         send(session, payload, session.format.opCode, now);
     }
@@ -695,7 +726,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     /**
      * Queues a reply: a JSON text frame in every format.
      */
-    private void send(final ClientSession session, final ByteBuffer payload, final long now)
+    void send(final ClientSession session, final ByteBuffer payload, final long now)
     {
         send(session, payload, org.eclipse.jetty.websocket.core.OpCode.TEXT, now);
     }
@@ -910,7 +941,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             case PING ->
             {
                 writer.wrap(scratch, 0);
-                send(session, copy(json.pong(request.idBuffer(), 0, request.idLength(), lastAppliedSeq)), now);
+                send(session, copy(json.pong(request.idBuffer(), 0, request.idLength(), lastAppliedSeq,
+                    resumes.epoch())), now);
             }
             case INSTRUMENTS ->
             {
@@ -1058,13 +1090,30 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             return;
         }
         final long seq = lastAppliedSeq;
+        final long from = request.from();
+        ResumeResult resume = ResumeResult.NONE;
+        ReplayRequest replay = null;
+        if (request.hasFrom())
+        {
+            final boolean needsReplay = channel == Channel.TRADES && from < seq;
+            resume = resumes.decide(from, request.hasEpoch(), request.epoch(), seq, needsReplay);
+            if (resume == ResumeResult.RECOVERED && needsReplay)
+            {
+                replay = resumes.offer(resolved, from, session.format);
+                resume = replay != null ? ResumeResult.RECOVERED : ResumeResult.NOT_RECOVERED;
+            }
+            resumes.record(resume);
+        }
+        final boolean recovered = resume == ResumeResult.RECOVERED;
+        final StreamSub[] replaying = replay != null ? new StreamSub[resolved.length] : null;
         final long minInterval = request.maxHzMilli() > 0 ? 1_000_000_000_000L / request.maxHzMilli() : 0;
         writer.wrap(scratch, 0);
         send(session, copy(json.subscribed(request.idBuffer(), 0, request.idLength(), channel, request.symbols(),
-            request.symbolCount(), seq, request.hasFrom() ? ResumeResult.NOT_RECOVERED : ResumeResult.NONE,
-            channel == Channel.BOOK ? depth : 0, request.maxHzMilli())), now);
-        for (final GwInstrument instrument : resolved)
+            request.symbolCount(), seq, resumes.epoch(), resume, channel == Channel.BOOK ? depth : 0,
+            request.maxHzMilli())), now);
+        for (int r = 0; r < resolved.length; r++)
         {
+            final GwInstrument instrument = resolved[r];
             final StreamSub existing = find(session, channel, instrument);
             if (existing != null)
             {
@@ -1083,18 +1132,38 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 case TICKER -> instrument.tickerSubs.add(sub);
                 case BOOK -> view.subs.add(sub);
             }
-            sendSnapshot(sub, seq, seq, now);
+            if (recovered && channel == Channel.TRADES)
+            {
+                sub.lastSentSeq = from; // the first trade, replayed or live, has prev = from
+            }
+            else
+            {
+                // A resumed book or ticker continues the client's chain (prev = from) with one catch-up snapshot.
+                sendSnapshot(sub, seq, recovered ? from : seq, recovered, now);
+            }
+            if (replaying != null)
+            {
+                replaying[r] = sub;
+            }
+        }
+        if (replaying != null)
+        {
+            resumes.start(session, replaying, replay);
         }
     }
 
-    private void sendSnapshot(final StreamSub sub, final long seq, final long prev, final long now)
+    /**
+     * @param conflated a resume's catch-up: a book snapshot is marked {@code "conflated":true}.
+     */
+    private void sendSnapshot(
+        final StreamSub sub, final long seq, final long prev, final boolean conflated, final long now)
     {
         final GwInstrument instrument = sub.instrument;
         final FrameEncoder encoder = encoders[sub.session.format.ordinal()];
         if (sub.channel == Channel.BOOK)
         {
             sendData(sub.session, encoder.book(instrument, sub.view.published, sub.view.published, seq, prev, true,
-                false), now);
+                conflated), now);
         }
         else if (sub.channel == Channel.TICKER)
         {
@@ -1133,7 +1202,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         for (final GwInstrument instrument : resolved)
         {
             final StreamSub sub = find(session, request.channel(), instrument);
-            sendSnapshot(sub, lastAppliedSeq, sub.lastSentSeq, now);
+            sendSnapshot(sub, lastAppliedSeq, sub.lastSentSeq, false, now);
         }
     }
 
@@ -1170,8 +1239,12 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         return null;
     }
 
-    private static void detach(final StreamSub sub)
+    private void detach(final StreamSub sub)
     {
+        if (sub.resume != null)
+        {
+            resumes.detach(sub);
+        }
         if (sub.dirty)
         {
             sub.dirty = false;

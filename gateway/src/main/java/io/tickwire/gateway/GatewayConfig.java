@@ -84,7 +84,13 @@ public final class GatewayConfig
     public int maxFramesInFlight = 1024;
     /** Inbound commands queued from Jetty threads to the gateway agent; when full, new sessions get 1013. */
     public int commandQueueCapacity = 65_536;
-    /** Idle strategy of the gateway agent. */
+    /**
+     * Trade replays in progress at once (resumes of trades from before the gateway's last applied seq); beyond
+     * it a resume is answered {@code recovered:false} with a restart at the current seq. Each holds at most two
+     * chunks of up to about 32 KiB.
+     */
+    public int maxReplays = 1_024;
+    /** Idle strategy of the gateway agent (and of its replay agent). */
     public EngineConfig.Idle idle = EngineConfig.Idle.BACKOFF;
     /** Directory of static files served at /, or null for the built-in page. */
     public Path staticDirectory;

@@ -56,6 +56,7 @@ public final class MarketDataJson
     static final JsonName CHECKSUM = JsonName.of("checksum");
     static final JsonName CONFLATED = JsonName.of("conflated");
     static final JsonName RECOVERED = JsonName.of("recovered");
+    static final JsonName EPOCH = JsonName.of("epoch");
     static final JsonName DEPTH = JsonName.of("depth");
     static final JsonName MAX_HZ = JsonName.of("maxHz");
     static final JsonName CODE = JsonName.of("code");
@@ -99,7 +100,10 @@ public final class MarketDataJson
     private static final int BOOK_SIDES_DONE = 3;
     private static final int INSTRUMENT_LIST = 4;
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final JsonWriter writer;
+    private final byte[] epochText = new byte[2 + 16];
     private int state = IDLE;
     private int messageStart;
     private int bookPriceScale;
@@ -295,12 +299,10 @@ public final class MarketDataJson
 
     /**
      * {@code {"type":"subscribed","id":..,"channel":..,"symbols":[..],"seq":..}} and, when given,
-     * {@code "recovered"}, {@code "depth"} and {@code "maxHz"}.
+     * {@code "recovered"}, {@code "depth"} and {@code "maxHz"}; no {@code "epoch"}.
      *
-     * @param recovered  the resume outcome; {@link ResumeResult#NONE} omits {@code "recovered"}.
-     * @param depth      the book depth served, or 0 to omit it.
-     * @param maxHzMilli the rate limit served in thousandths of Hz, or 0 to omit it.
      * @return the message's length in bytes.
+     * @see #subscribed(DirectBuffer, int, int, Channel, CharSequence[], int, long, long, ResumeResult, int, long)
      */
     public int subscribed(
         final DirectBuffer id,
@@ -314,11 +316,38 @@ public final class MarketDataJson
         final int depth,
         final long maxHzMilli)
     {
+        return subscribed(id, idOffset, idLength, channel, symbols, symbolCount, seq, 0, recovered, depth, maxHzMilli);
+    }
+
+    /**
+     * {@code {"type":"subscribed","id":..,"channel":..,"symbols":[..],"seq":..}} and, when given,
+     * {@code "epoch"}, {@code "recovered"}, {@code "depth"} and {@code "maxHz"}.
+     *
+     * @param epoch      the journal identity, written as 16 lower-case hex digits; 0 omits {@code "epoch"}.
+     * @param recovered  the resume outcome; {@link ResumeResult#NONE} omits {@code "recovered"}.
+     * @param depth      the book depth served, or 0 to omit it.
+     * @param maxHzMilli the rate limit served in thousandths of Hz, or 0 to omit it.
+     * @return the message's length in bytes.
+     */
+    public int subscribed(
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength,
+        final Channel channel,
+        final CharSequence[] symbols,
+        final int symbolCount,
+        final long seq,
+        final long epoch,
+        final ResumeResult recovered,
+        final int depth,
+        final long maxHzMilli)
+    {
         final int start = begin(TYPE_SUBSCRIBED);
         id(id, idOffset, idLength);
         writer.name(CHANNEL).string(channel.json());
         symbols(symbols, symbolCount);
         writer.name(SEQ).longValue(seq);
+        epoch(epoch);
         if (recovered != ResumeResult.NONE)
         {
             writer.name(RECOVERED).bool(recovered == ResumeResult.RECOVERED);
@@ -333,6 +362,24 @@ public final class MarketDataJson
         }
         writer.endObject();
         return writer.position() - start;
+    }
+
+    /**
+     * Writes {@code "epoch":"<16 lower-case hex digits>"}, or nothing for 0.
+     */
+    private void epoch(final long epoch)
+    {
+        if (epoch == 0)
+        {
+            return;
+        }
+        epochText[0] = '"';
+        for (int i = 0; i < 16; i++)
+        {
+            epochText[1 + i] = HEX[(int)(epoch >>> (60 - 4 * i)) & 0xF];
+        }
+        epochText[17] = '"';
+        writer.name(EPOCH).raw(epochText, 0, epochText.length);
     }
 
     /**
@@ -364,9 +411,23 @@ public final class MarketDataJson
      */
     public int pong(final DirectBuffer id, final int idOffset, final int idLength, final long seq)
     {
+        return pong(id, idOffset, idLength, seq, 0);
+    }
+
+    /**
+     * {@code {"type":"pong","id":..,"seq":..,"epoch":".."}}
+     *
+     * @param seq   the last seq the gateway has seen.
+     * @param epoch the journal identity (16 lower-case hex digits); 0 omits {@code "epoch"}.
+     * @return the message's length in bytes.
+     */
+    public int pong(final DirectBuffer id, final int idOffset, final int idLength, final long seq, final long epoch)
+    {
         final int start = begin(TYPE_PONG);
         id(id, idOffset, idLength);
-        writer.name(SEQ).longValue(seq).endObject();
+        writer.name(SEQ).longValue(seq);
+        epoch(epoch);
+        writer.endObject();
         return writer.position() - start;
     }
 

@@ -110,10 +110,10 @@ class JsonAllocationTest
         writer.reset();
         sink += json.heartbeat(seq);
         writer.reset();
-        sink += json.pong(id, 0, id.capacity(), seq);
+        sink += json.pong(id, 0, id.capacity(), seq, seq * 31 + 1);
         writer.reset();
-        sink += json.subscribed(id, 0, id.capacity(), Channel.BOOK, symbols, symbols.length, seq, ResumeResult.RECOVERED,
-            25, 10_000);
+        sink += json.subscribed(id, 0, id.capacity(), Channel.BOOK, symbols, symbols.length, seq, seq | 1,
+            ResumeResult.RECOVERED, 25, 10_000);
         writer.reset();
         sink += json.unsubscribed(id, 0, id.capacity(), Channel.TRADES, symbols, symbols.length);
         writer.reset();

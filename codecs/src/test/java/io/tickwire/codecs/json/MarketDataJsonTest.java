@@ -167,6 +167,25 @@ class MarketDataJsonTest
     }
 
     @Test
+    void subscribedAndPongCarryTheEpochAsSixteenLowerCaseHexDigits()
+    {
+        final UnsafeBuffer id = ascii("7");
+        json.subscribed(id, 0, 1, Channel.TRADES, new String[]{"A"}, 1, 99, 0x00ab_cdef_0123_4567L,
+            ResumeResult.RECOVERED, 0, 0);
+
+        assertThat(text()).isEqualTo("{\"type\":\"subscribed\",\"id\":7,\"channel\":\"trades\",\"symbols\":[\"A\"]," +
+            "\"seq\":99,\"epoch\":\"00abcdef01234567\",\"recovered\":true}");
+        writer.reset();
+
+        json.pong(id, 0, 1, 99, -1L);
+        assertThat(text()).isEqualTo("{\"type\":\"pong\",\"id\":7,\"seq\":99,\"epoch\":\"ffffffffffffffff\"}");
+        writer.reset();
+
+        json.pong(id, 0, 1, 99, 0);
+        assertThat(text()).isEqualTo("{\"type\":\"pong\",\"id\":7,\"seq\":99}");
+    }
+
+    @Test
     void unsubscribed()
     {
         final UnsafeBuffer id = ascii("xx12.5e3xx");
