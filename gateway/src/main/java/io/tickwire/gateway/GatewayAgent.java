@@ -90,6 +90,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
 
     private long lastAppliedSeq;
     private long batchEngineTime;
+    private long batchIntendedTime;
     /** Last seq the journal reader has read past. */
     private long journalSeq;
     private boolean fillingGap;
@@ -349,6 +350,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
         touched.clear();
         batchEngineTime = engineTime;
+        batchIntendedTime = intendedTime;
     }
 
     @Override
@@ -758,6 +760,11 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private ByteBuffer encodeTrade(final GwInstrument instrument, final GwInstrument.TradeList trades, final int t, final long prev)
     {
         writer.wrap(scratch, 0);
+        if (config.benchIntendedTime)
+        {
+            return copy(json.trade(instrument.symbol, trades.seq[t], prev, trades.price[t], instrument.priceScale,
+                trades.qty[t], instrument.qtyScale, trades.side[t], batchEngineTime, batchIntendedTime));
+        }
         return copy(json.trade(instrument.symbol, trades.seq[t], prev, trades.price[t], instrument.priceScale,
             trades.qty[t], instrument.qtyScale, trades.side[t], batchEngineTime));
     }
