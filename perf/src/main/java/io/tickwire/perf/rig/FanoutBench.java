@@ -74,6 +74,7 @@ public final class FanoutBench
         Path out;
         String targetHeap = "2g";
         String clientHeap = "1g";
+        List<String> targetJavaOpts = List.of();
         Path peersDir;
 
         static Options parse(final String[] args)
@@ -85,7 +86,7 @@ public final class FanoutBench
                 if (!List.of("--clients", "--rate", "--symbols", "--subscription", "--payload", "--duration", "--warmup",
                     "--drain", "--target", "--repeats", "--client-threads", "--cpus", "--sweep", "--p99-bound",
                     "--sweep-factor", "--sweep-steps", "--stall-fraction", "--stall-seconds", "--out", "--target-heap",
-                    "--client-heap", "--peers-dir").contains(name))
+                    "--client-heap", "--target-java-opts", "--peers-dir").contains(name))
                 {
                     throw new IllegalArgumentException("unknown option " + name + " (see perf/README.md)");
                 }
@@ -125,6 +126,8 @@ public final class FanoutBench
             o.stallSeconds = a.doubleValue("--stall-seconds", 0);
             o.targetHeap = a.value("--target-heap", o.targetHeap);
             o.clientHeap = a.value("--client-heap", o.clientHeap);
+            final String javaOpts = a.value("--target-java-opts", "").trim();
+            o.targetJavaOpts = javaOpts.isEmpty() ? List.of() : List.of(javaOpts.split(" +"));
             final String outDir = a.value("--out", null);
             o.out = outDir != null ? Path.of(outDir) : Path.of("bench-results",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -312,7 +315,7 @@ public final class FanoutBench
             final String ready = sut.await("READY", 180);
             final int wsPort = Integer.parseInt(field(ready, "ws"));
             final int feedPort = Integer.parseInt(field(ready, "feed"));
-            try (Child client = startClient(target, wsPort, label, stall))
+            try (Child client = startClient(target, wsPort, label))
             {
                 client.await("READY", 300);
                 final TickStream stream = new TickStream(o.symbols, o.payload);
@@ -459,6 +462,7 @@ public final class FanoutBench
             case "tickwire" ->
             {
                 command.addAll(java(o.targetHeap));
+                command.addAll(command.size() - 2, o.targetJavaOpts);
                 command.add(TickwireTarget.class.getName());
                 command.addAll(common);
                 command.addAll(List.of("--clients", Integer.toString(o.clients), "--bounds", stall ? "default" : "high"));
@@ -486,7 +490,7 @@ public final class FanoutBench
         return new Child(target, command, o.out.resolve(target + ".stderr.log"));
     }
 
-    private Child startClient(final String target, final int port, final String label, final boolean stall)
+    private Child startClient(final String target, final int port, final String label)
         throws IOException
     {
         final List<String> command = new ArrayList<>(taskset(o.cpusClient));
@@ -496,8 +500,10 @@ public final class FanoutBench
             "--clients", Integer.toString(o.clients), "--symbols", Integer.toString(o.symbols),
             "--subscription", o.subscription, "--threads", Integer.toString(o.clientThreads),
             "--out", o.out.toString(), "--label", label, "--drain", Double.toString(o.drain)));
-        if (stall)
+        if (o.stallFraction > 0)
         {
+            // the same connections form the stalled group in the run without stalls (they just never stop), so
+            // "others" are the same connections in both runs
             command.addAll(List.of("--stall-fraction", Double.toString(o.stallFraction)));
         }
         return new Child("client", command, o.out.resolve("client.stderr.log"));
@@ -717,8 +723,7 @@ public final class FanoutBench
                 }
                 for (final Result base : results)
                 {
-                    if (!base.stall() && base.target().equals(stalled.target()) &&
-                        base.label().replace("-r", "").equals(stalled.label().replace("-stall", "").replace("-r", "")))
+                    if (!base.stall() && base.label().equals(stalled.label().replace("-stall", "")))
                     {
                         say(String.format(Locale.ROOT, "STALL %s: others' deliveries/s %.0f vs %.0f without stalls " +
                                 "(%.3f), others' p99 %.1f us vs %.1f us (%.3f)", stalled.target(),
