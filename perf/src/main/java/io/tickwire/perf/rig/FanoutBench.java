@@ -75,6 +75,7 @@ public final class FanoutBench
         String targetHeap = "2g";
         String clientHeap = "1g";
         List<String> targetJavaOpts = List.of();
+        int nettyThreads = 2;
         Path peersDir;
 
         static Options parse(final String[] args)
@@ -86,7 +87,7 @@ public final class FanoutBench
                 if (!List.of("--clients", "--rate", "--symbols", "--subscription", "--payload", "--duration", "--warmup",
                     "--drain", "--target", "--repeats", "--client-threads", "--cpus", "--sweep", "--p99-bound",
                     "--sweep-factor", "--sweep-steps", "--stall-fraction", "--stall-seconds", "--out", "--target-heap",
-                    "--client-heap", "--target-java-opts", "--peers-dir").contains(name))
+                    "--client-heap", "--target-java-opts", "--netty-threads", "--peers-dir").contains(name))
                 {
                     throw new IllegalArgumentException("unknown option " + name + " (see perf/README.md)");
                 }
@@ -126,6 +127,7 @@ public final class FanoutBench
             o.stallSeconds = a.doubleValue("--stall-seconds", 0);
             o.targetHeap = a.value("--target-heap", o.targetHeap);
             o.clientHeap = a.value("--client-heap", o.clientHeap);
+            o.nettyThreads = a.intValue("--netty-threads", o.nettyThreads);
             final String javaOpts = a.value("--target-java-opts", "").trim();
             o.targetJavaOpts = javaOpts.isEmpty() ? List.of() : List.of(javaOpts.split(" +"));
             final String outDir = a.value("--out", null);
@@ -472,6 +474,7 @@ public final class FanoutBench
                 command.addAll(java(o.targetHeap));
                 command.add("io.tickwire.perf.peers.NettyPeer");
                 command.addAll(common);
+                command.addAll(List.of("--threads", Integer.toString(o.nettyThreads)));
             }
             case "floor" ->
             {

@@ -81,6 +81,8 @@ public final class TickwireTarget
             config.maxSessions = clients + 100;
             config.maxSessionsPerIp = clients + 100;
             config.benchIntendedTime = true;
+            // feed trades make no book levels: keep the preallocated books small (2 MiB per instrument by default)
+            config.maxLevelsPerSide = 1_024;
             if (high)
             {
                 config.conflateAboveBytes = 64 << 20;
