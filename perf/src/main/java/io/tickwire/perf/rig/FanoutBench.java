@@ -752,9 +752,9 @@ public final class FanoutBench
             {
                 final Result ours = best(results, "tickwire", r);
                 final Result theirs = best(results, peer, r);
-                if (ours == null || theirs == null)
+                if (ours == null || theirs == null || (!o.sweep && (!ours.correct() || !theirs.correct())))
                 {
-                    continue;
+                    continue; // a run that lost messages has no meaningful percentiles
                 }
                 if (o.sweep)
                 {
