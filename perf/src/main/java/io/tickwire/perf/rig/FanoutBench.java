@@ -198,6 +198,11 @@ public final class FanoutBench
                 value("closed") == 0 && value("expected") > 0;
         }
 
+        double cpuPerDelivery()
+        {
+            return cpuSeconds.getOrDefault("target", Double.NaN) / Math.max(1, value("expected") - value("missing"));
+        }
+
         double p99Micros()
         {
             return value("p99") / 1000.0;
@@ -758,13 +763,21 @@ public final class FanoutBench
                 }
                 if (o.sweep)
                 {
-                    sustained.add(sustainedOf(results, "tickwire", r) / sustainedOf(results, peer, r));
+                    final double theirsSustained = sustainedOf(results, peer, r);
+                    if (theirsSustained > 0)
+                    {
+                        sustained.add(sustainedOf(results, "tickwire", r) / theirsSustained);
+                    }
+                    else
+                    {
+                        say("# no ratio with " + peer + " in repeat " + r + ": it sustained no step within the bound");
+                    }
                 }
                 else
                 {
                     p50.add((double)ours.value("p50") / theirs.value("p50"));
                     p99.add((double)ours.value("p99") / theirs.value("p99"));
-                    cpu.add(ours.cpuSeconds().get("target") / theirs.cpuSeconds().get("target"));
+                    cpu.add(ours.cpuPerDelivery() / theirs.cpuPerDelivery());
                 }
             }
             if (o.sweep && !sustained.isEmpty())
@@ -774,7 +787,7 @@ public final class FanoutBench
             }
             else if (!p99.isEmpty())
             {
-                say(String.format(Locale.ROOT, "RATIO tickwire/%s at %.0f ticks/s: p50 %s, p99 %s, target CPU s %s " +
+                say(String.format(Locale.ROOT, "RATIO tickwire/%s at %.0f ticks/s: p50 %s, p99 %s, target CPU per delivery %s " +
                     "over %d repeats (below 1: tickwire lower)", peer, o.rate, range(p50), range(p99), range(cpu), p99.size()));
             }
         }
