@@ -84,7 +84,8 @@ public final class FanoutBench
             final Options o = new Options();
             for (final String name : a.names())
             {
-                if (!List.of("--clients", "--rate", "--symbols", "--subscription", "--payload", "--duration", "--warmup",
+                if (!List.of("--clients", "--rate", "--symbols", "--subscription", "--payload", "--duration",
+                    "--warmup",
                     "--drain", "--target", "--repeats", "--client-threads", "--cpus", "--sweep", "--p99-bound",
                     "--sweep-factor", "--sweep-steps", "--stall-fraction", "--stall-seconds", "--out", "--target-heap",
                     "--client-heap", "--target-java-opts", "--netty-threads", "--peers-dir").contains(name))
@@ -106,7 +107,8 @@ public final class FanoutBench
             {
                 if (!TARGETS.contains(t))
                 {
-                    throw new IllegalArgumentException("unknown target " + t + "; one or more of " + TARGETS + " or all");
+                    throw new IllegalArgumentException(
+                        "unknown target " + t + "; one or more of " + TARGETS + " or all");
                 }
             }
             o.repeats = a.intValue("--repeats", 1);
@@ -141,7 +143,8 @@ public final class FanoutBench
             }
             if (o.payload > 0 && o.targets.contains("tickwire"))
             {
-                throw new IllegalArgumentException("--payload pads the peers' messages only: Tickwire's gateway writes " +
+                throw new IllegalArgumentException("--payload pads the peers' messages only: Tickwire's gateway " +
+                    "writes " +
                     "the protocol's trade message; run --payload without the tickwire target");
             }
             if (o.stallFraction > 0 && (o.stallSeconds <= 0 || o.stallSeconds > o.duration))
@@ -157,7 +160,8 @@ public final class FanoutBench
 
         private static Path findPeersDir()
         {
-            for (final Path candidate : List.of(Path.of("perf", "peers"), Path.of("peers"), Path.of("..", "perf", "peers")))
+            for (final Path candidate :
+                List.of(Path.of("perf", "peers"), Path.of("peers"), Path.of("..", "perf", "peers")))
             {
                 if (Files.isDirectory(candidate.resolve("ws")))
                 {
@@ -239,7 +243,8 @@ public final class FanoutBench
             exec(List.of("taskset", "-pc", o.cpusDriver, Long.toString(ProcessHandle.current().pid())));
         }
         say(String.format(Locale.ROOT, "# fanout rig %s: clients %d, rate %.0f ticks/s, symbols %d, subscription %s, " +
-            "duration %.1f s (+%.1f s warm-up), targets %s, repeats %d, load average %s", LocalDateTime.now(), o.clients,
+            "duration %.1f s (+%.1f s warm-up), targets %s, repeats %d, load average %s", LocalDateTime.now(),
+            o.clients,
             o.rate, o.symbols, o.subscription, o.duration, o.warmup, o.targets, o.repeats, loadAverage()));
         final List<Result> results = new ArrayList<>();
         final Map<String, String> skipped = new LinkedHashMap<>();
@@ -359,8 +364,8 @@ public final class FanoutBench
                     {
                         say("# client " + error);
                     }
-                    final Result result = new Result(target, rate, o.clients, stall, fields(resultLine), cpu, lag, stats,
-                        label);
+                    final Result result = new Result(
+                        target, rate, o.clients, stall, fields(resultLine), cpu, lag, stats, label);
                     print(result);
                     return result;
                 }
@@ -472,7 +477,8 @@ public final class FanoutBench
                 command.addAll(command.size() - 2, o.targetJavaOpts);
                 command.add(TickwireTarget.class.getName());
                 command.addAll(common);
-                command.addAll(List.of("--clients", Integer.toString(o.clients), "--bounds", stall ? "default" : "high"));
+                command.addAll(List.of(
+                    "--clients", Integer.toString(o.clients), "--bounds", stall ? "default" : "high"));
             }
             case "netty" ->
             {
@@ -583,7 +589,8 @@ public final class FanoutBench
         Child(final String name, final List<String> command, final Path stderr) throws IOException
         {
             this.name = name;
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile())).start();
+            process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile())).start();
             stdin = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
             final Thread reader = new Thread(() ->
             {
@@ -689,7 +696,8 @@ public final class FanoutBench
         final double cpuTarget = r.cpuSeconds().getOrDefault("target", Double.NaN);
         say(String.format(Locale.ROOT,
             "RUN %-8s rate %8.0f clients %5d%s | deliveries/s %10.0f | us p50 %8.1f p90 %8.1f p99 %9.1f p99.9 %9.1f " +
-                "p99.99 %9.1f max %9.1f | gaps %d dups %d missing %d closed %d errors %d | cpu s target %.2f client %.2f " +
+                "p99.99 %9.1f max %9.1f | gaps %d dups %d missing %d closed %d errors %d | " +
+                "cpu s target %.2f client %.2f " +
                 "driver %.2f (target %.2f us/delivery) | feed lag us p50 %.1f p99 %.1f%s",
             r.target(), r.rate(), r.clients(), r.stall() ? " STALL" : "",
             r.stall() ? r.othersPerSecond() : r.deliveriesPerSecond(), us(r, "p50"), us(r, "p90"), us(r, "p99"),
@@ -787,8 +795,9 @@ public final class FanoutBench
             }
             else if (!p99.isEmpty())
             {
-                say(String.format(Locale.ROOT, "RATIO tickwire/%s at %.0f ticks/s: p50 %s, p99 %s, target CPU per delivery %s " +
-                    "over %d repeats (below 1: tickwire lower)", peer, o.rate, range(p50), range(p99), range(cpu), p99.size()));
+                say(String.format(Locale.ROOT, "RATIO tickwire/%s at %.0f ticks/s: p50 %s, p99 %s, " +
+                    "target CPU per delivery %s over %d repeats (below 1: tickwire lower)", peer, o.rate, range(p50),
+                    range(p99), range(cpu), p99.size()));
             }
         }
     }

@@ -288,7 +288,8 @@ public final class FanoutClient
         }
         if (raw)
         {
-            writeFully(channel, ByteBuffer.wrap((subscribeJson(conn, 0, symbols) + "\n").getBytes(StandardCharsets.US_ASCII)));
+            final String line = subscribeJson(conn, 0, symbols) + "\n";
+            writeFully(channel, ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
             return conn;
         }
         final byte[] key = new byte[16];
@@ -335,7 +336,8 @@ public final class FanoutClient
 
     private String subscribeJson(final Conn conn, final int fromSymbol, final int toSymbol)
     {
-        final StringBuilder sb = new StringBuilder("{\"op\":\"subscribe\",\"id\":1,\"channel\":\"trades\",\"symbols\":[");
+        final StringBuilder sb =
+            new StringBuilder("{\"op\":\"subscribe\",\"id\":1,\"channel\":\"trades\",\"symbols\":[");
         boolean first = true;
         for (int s = fromSymbol; s < toSymbol; s++)
         {
@@ -662,7 +664,8 @@ public final class FanoutClient
     private static final byte[] SUBSCRIBED = "\"type\":\"subscribed\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEARTBEAT = "\"type\":\"heartbeat\"".getBytes(StandardCharsets.US_ASCII);
 
-    private void onText(final Conn conn, final Reader reader, final byte[] b, final int from, final int to, final long now)
+    private void onText(
+        final Conn conn, final Reader reader, final byte[] b, final int from, final int to, final long now)
     {
         if (!startsWith(b, from, to, TYPE_TRADE))
         {
@@ -682,7 +685,8 @@ public final class FanoutClient
         final int intendedAt = find(b, from, to, INTENDED);
         if (sym < 0 || seqAt < 0 || prevAt < 0 || intendedAt < 0)
         {
-            error("trade without symbol, seq, prev or intended: " + new String(b, from, to - from, StandardCharsets.UTF_8));
+            error("trade without symbol, seq, prev or intended: " +
+                new String(b, from, to - from, StandardCharsets.UTF_8));
             return;
         }
         final int symbol = (int)number(b, sym + SYMBOL.length, to);

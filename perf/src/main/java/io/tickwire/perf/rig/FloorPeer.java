@@ -167,7 +167,8 @@ public final class FloorPeer
                         if (!conn.subscribed && indexOf(conn.in, (byte)'\n') >= 0)
                         {
                             conn.subscribed = true;
-                            final String line = new String(conn.in.array(), 0, conn.in.position(), StandardCharsets.UTF_8);
+                            final String line =
+                                new String(conn.in.array(), 0, conn.in.position(), StandardCharsets.UTF_8);
                             int at = 0;
                             while ((at = line.indexOf("SYM", at)) >= 0)
                             {
@@ -226,7 +227,8 @@ public final class FloorPeer
                 }
                 return;
             }
-            final ByteBuffer bigger = ByteBuffer.allocateDirect(Math.min(MAX_BUFFER, Math.max(needed, conn.out.capacity() * 2)));
+            final ByteBuffer bigger =
+                ByteBuffer.allocateDirect(Math.min(MAX_BUFFER, Math.max(needed, conn.out.capacity() * 2)));
             conn.out.flip();
             bigger.put(conn.out);
             conn.out = bigger;
@@ -262,7 +264,8 @@ public final class FloorPeer
         final SelectionKey key = conn.channel.keyFor(selector);
         if (key != null && key.isValid())
         {
-            key.interestOps(conn.out.position() > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            key.interestOps(
+                conn.out.position() > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
         }
     }
 
