@@ -393,6 +393,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
         touched.clear();
         batchEngineTime = engineTime;
+        if (config.benchIntendedTime)
+        {
+            ((JsonFrames)encoders[WireFormat.JSON.ordinal()]).benchIntendedTime(intendedTime);
+        }
         orders.onBatchStart(firstSeq, eventCount, engineTime, intendedTime);
     }
 

@@ -92,6 +92,12 @@ public final class GatewayConfig
     public int maxReplays = 1_024;
     /** Idle strategy of the gateway agent (and of its replay agent). */
     public EngineConfig.Idle idle = EngineConfig.Idle.BACKOFF;
+    /**
+     * Load rigs only: trade messages carry {@code "intended"}, the intended time of the input that caused them
+     * (docs/protocol.md, "Benchmark field"), so a client in another process measures latency from when the
+     * event was due. Off by default.
+     */
+    public boolean benchIntendedTime;
     /** Directory of static files served at /, or null for the built-in page. */
     public Path staticDirectory;
     /**

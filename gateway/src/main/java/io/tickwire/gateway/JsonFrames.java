@@ -18,6 +18,7 @@ final class JsonFrames implements FrameEncoder, DepthView.DeltaSink
     private final JsonWriter writer = new JsonWriter();
     private final MarketDataJson json = new MarketDataJson(writer);
     private final BookChecksum checksum = new BookChecksum();
+    private long benchIntendedTime = -1;
 
     @Override
     public WireFormat format()
@@ -36,8 +37,22 @@ final class JsonFrames implements FrameEncoder, DepthView.DeltaSink
         final long ts)
     {
         writer.wrap(scratch, 0);
+        if (benchIntendedTime >= 0)
+        {
+            return copy(json.trade(instrument.symbol, seq, prev, price, instrument.priceScale, qty,
+                instrument.qtyScale, side, ts, benchIntendedTime));
+        }
         return copy(json.trade(instrument.symbol, seq, prev, price, instrument.priceScale, qty, instrument.qtyScale,
             side, ts));
+    }
+
+    /**
+     * Load rig only ({@code GatewayConfig.benchIntendedTime}): trades of the current batch carry
+     * {@code "intended"} (the batch's intended time); a negative value leaves it out.
+     */
+    void benchIntendedTime(final long intendedNanos)
+    {
+        benchIntendedTime = intendedNanos;
     }
 
     @Override

@@ -43,6 +43,7 @@ public final class MarketDataJson
     static final JsonName QTY = JsonName.of("qty");
     static final JsonName SIDE = JsonName.of("side");
     static final JsonName TS = JsonName.of("ts");
+    static final JsonName INTENDED = JsonName.of("intended");
     static final JsonName BID = JsonName.of("bid");
     static final JsonName BID_QTY = JsonName.of("bidQty");
     static final JsonName ASK = JsonName.of("ask");
@@ -154,15 +155,55 @@ public final class MarketDataJson
         final long ts)
     {
         final int start = begin(TYPE_TRADE);
+        tradeFields(symbol, seq, prev, price, priceScale, qty, qtyScale, side, ts);
+        writer.endObject();
+        return writer.position() - start;
+    }
+
+    /**
+     * A trade with the opt-in benchmark field {@code "intended"} after {@code ts}: the intended time of the input
+     * that caused it, copied from the batch header (see docs/protocol.md, "Benchmark field"). Only a gateway
+     * configured for load rigs writes it.
+     *
+     * @param intended the batch's intended time, as the input carried it.
+     * @return the message's length in bytes.
+     */
+    public int trade(
+        final CharSequence symbol,
+        final long seq,
+        final long prev,
+        final long price,
+        final int priceScale,
+        final long qty,
+        final int qtyScale,
+        final Side side,
+        final long ts,
+        final long intended)
+    {
+        final int start = begin(TYPE_TRADE);
+        tradeFields(symbol, seq, prev, price, priceScale, qty, qtyScale, side, ts);
+        writer.name(INTENDED).longValue(intended).endObject();
+        return writer.position() - start;
+    }
+
+    private void tradeFields(
+        final CharSequence symbol,
+        final long seq,
+        final long prev,
+        final long price,
+        final int priceScale,
+        final long qty,
+        final int qtyScale,
+        final Side side,
+        final long ts)
+    {
         writer.name(SYMBOL).string(symbol)
             .name(SEQ).longValue(seq)
             .name(PREV).longValue(prev)
             .name(PRICE).decimal(price, priceScale)
             .name(QTY).decimal(qty, qtyScale)
             .name(SIDE).string(side(side))
-            .name(TS).longValue(ts)
-            .endObject();
-        return writer.position() - start;
+            .name(TS).longValue(ts);
     }
 
     /**

@@ -117,6 +117,8 @@ class ProtocolDocTest
         assertDocumented();
         json.trade("BTC-USD", 5017, 5000, 10125, 2, 5, 1, Side.SELL, 1_700_000_000_123_456_789L);
         assertDocumented();
+        json.trade("SYM0003", 207, 199, 10037, 2, 4, 4, Side.BUY, 1_764_115_200_123_456_789L, 9_876_543_210_123L);
+        assertDocumented();
         json.ticker("BTC-USD", 5123, 5101, 2, 1, 10120, 30, 10130, 15, 10125, 5, 12345, 1_700_000_000_123_456_789L);
         assertDocumented();
         json.heartbeat(5124);
