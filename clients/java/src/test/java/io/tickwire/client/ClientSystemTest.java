@@ -163,7 +163,7 @@ class ClientSystemTest
             until("checksum mismatch", () -> !recorder.errors(ClientError.CHECKSUM_MISMATCH).isEmpty());
             final String symbol = recorder.errors.get(0).symbol();
             final int after = recorder.views.size();
-            until("a resync snapshot of " + symbol, () -> recorder.views.subList(after, recorder.views.size()).stream()
+            until("a resync snapshot of " + symbol, () -> List.copyOf(recorder.views).stream().skip(after)
                 .anyMatch(v -> v.symbol().equals(symbol) && v.snapshot()));
             final int more = recorder.views.size() + 300;
             until("more book traffic", () -> recorder.views.size() >= more);
