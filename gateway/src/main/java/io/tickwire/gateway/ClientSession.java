@@ -38,6 +38,9 @@ final class ClientSession implements Callback
     private SlotFrame[] slots = new SlotFrame[2];
 
     private final long[] ring;
+    /** The agent's clock when each frame in flight was queued (same slots as {@link #ring}). */
+    private final long[] queuedAt;
+    private final SendLatencyHistogram sendLatency;
     private final int mask;
     private long produced;
     private volatile long consumed;
@@ -63,7 +66,8 @@ final class ClientSession implements Callback
         final WsEndpoint endpoint,
         final Principal principal,
         final int maxFramesInFlight,
-        final long now)
+        final long now,
+        final SendLatencyHistogram sendLatency)
     {
         this.id = id;
         this.endpoint = endpoint;
@@ -79,6 +83,8 @@ final class ClientSession implements Callback
             capacity <<= 1;
         }
         ring = new long[capacity];
+        queuedAt = new long[capacity];
+        this.sendLatency = sendLatency;
         mask = capacity - 1;
         lastOutboundNanos = now;
         lastInboundNanos = now;
@@ -135,6 +141,7 @@ final class ClientSession implements Callback
         final int length = payload.remaining();
         final long k = produced;
         ring[(int)(k & mask)] = length;
+        queuedAt[(int)(k & mask)] = now;
         produced = k + 1;
         queuedBytes += length;
         messagesSent++;
@@ -195,6 +202,10 @@ final class ClientSession implements Callback
     {
         final long c = consumed;
         completedBytes = completedBytes + ring[(int)(c & mask)];
+        if (sendLatency != null)
+        {
+            sendLatency.record(System.nanoTime() - queuedAt[(int)(c & mask)]);
+        }
         consumed = c + 1;
     }
 

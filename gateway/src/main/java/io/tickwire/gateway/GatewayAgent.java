@@ -797,12 +797,22 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final long heartbeatNanos = config.heartbeatInterval.toNanos();
         final long idleNanos = config.idleTimeout.toNanos();
         final long stuckNanos = config.stuckTimeout.toNanos();
+        long maxBytes = 0;
+        long maxFrames = 0;
+        long lagging = 0;
         for (int i = 0; i < sessionList.size(); i++)
         {
             final ClientSession session = sessionList.get(i);
             if (session.closing)
             {
                 continue;
+            }
+            final long bytes = session.bytesInFlight();
+            maxBytes = Math.max(maxBytes, bytes);
+            maxFrames = Math.max(maxFrames, session.framesInFlight());
+            if (bytes > config.conflateAboveBytes || session.dirtySubs > 0)
+            {
+                lagging++;
             }
             if (session.dirtySubs > 0)
             {
@@ -828,6 +838,9 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 session.close(CloseCodes.GOING_AWAY, "idle for " + config.idleTimeout.toSeconds() + " s");
             }
         }
+        counters.sessionBytesInFlightMax.lazySet(maxBytes);
+        counters.sessionFramesInFlightMax.lazySet(maxFrames);
+        counters.sessionsLagging.lazySet(lagging);
         flushSessions();
         return work;
     }
@@ -886,7 +899,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             }
             final ClientSession session =
                 new ClientSession(nextSessionId++, open.endpoint(), open.principal(), config.maxFramesInFlight,
-                    clock.nanoTime());
+                    clock.nanoTime(), counters.sendLatency);
             sessions.put(open.endpoint(), session);
             sessionList.add(session);
             counters.sessionsOpened.incrementAndGet();

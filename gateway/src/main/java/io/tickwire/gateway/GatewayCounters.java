@@ -23,6 +23,15 @@ public final class GatewayCounters
     public final AtomicLong gapEventsFilledFromJournal = new AtomicLong();
     public final AtomicLong lastSeq = new AtomicLong();
     public final AtomicLong maxSessionBytesInFlight = new AtomicLong();
+    /** Frame send latency: the agent queueing a frame to Jetty completing its write. */
+    public final SendLatencyHistogram sendLatency = new SendLatencyHistogram();
+    /** Per-session lag, refreshed by the agent about every millisecond: the most bytes in flight on one session now. */
+    public final AtomicLong sessionBytesInFlightMax = new AtomicLong();
+    /** The most frames in flight on one session now. */
+    public final AtomicLong sessionFramesInFlightMax = new AtomicLong();
+    /** Sessions lagging now: over conflateAboveBytes in flight, or with conflated streams waiting to be sent. */
+    public final AtomicLong sessionsLagging = new AtomicLong();
+
     public final AtomicLong activeSessions = new AtomicLong();
     /** Orders sent to the engine's ingress. */
     public final AtomicLong ordersSent = new AtomicLong();

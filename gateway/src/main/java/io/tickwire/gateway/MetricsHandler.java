@@ -78,6 +78,13 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             counter(b, "tickwire_gateway_order_acks_total", "ack messages sent", c.orderAcks.get());
             counter(b, "tickwire_gateway_order_rejects_total", "reject messages sent", c.orderRejects.get());
             counter(b, "tickwire_gateway_fills_total", "fill messages sent", c.fills.get());
+            gauge(b, "tickwire_gateway_session_bytes_in_flight_max",
+                "Per-session lag: the most outbound bytes in flight on one session now", c.sessionBytesInFlightMax.get());
+            gauge(b, "tickwire_gateway_session_frames_in_flight_max",
+                "Per-session lag: the most frames in flight on one session now", c.sessionFramesInFlightMax.get());
+            gauge(b, "tickwire_gateway_sessions_lagging",
+                "Sessions over conflateAboveBytes in flight or with conflated updates waiting", c.sessionsLagging.get());
+            sendLatency(b, c.sendLatency);
             gauge(b, "tickwire_gateway_max_session_bytes_in_flight", "Largest outbound bytes in flight seen on one session", c.maxSessionBytesInFlight.get());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             response.write(true, StandardCharsets.UTF_8.encode(b.toString()), callback);
@@ -114,5 +121,26 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
         b.append("# HELP ").append(name).append(' ').append(help).append('\n')
             .append("# TYPE ").append(name).append(" gauge\n")
             .append(name).append(' ').append(value).append('\n');
+    }
+
+    /**
+     * Writes the send latency as a Prometheus histogram (cumulative buckets, seconds).
+     */
+    private static void sendLatency(final StringBuilder b, final SendLatencyHistogram h)
+    {
+        final String name = "tickwire_gateway_send_latency_seconds";
+        b.append("# HELP ").append(name)
+            .append(" Frame send latency: the gateway agent queueing a frame to Jetty completing its write\n")
+            .append("# TYPE ").append(name).append(" histogram\n");
+        long cumulative = 0;
+        for (int i = 0; i < SendLatencyHistogram.BUCKETS; i++)
+        {
+            cumulative += h.bucketCount(i);
+            final double le = SendLatencyHistogram.upperBoundSeconds(i);
+            b.append(name).append("_bucket{le=\"").append(Double.isInfinite(le) ? "+Inf" : Double.toString(le))
+                .append("\"} ").append(cumulative).append('\n');
+        }
+        b.append(name).append("_sum ").append(h.sumNanos() / 1e9).append('\n');
+        b.append(name).append("_count ").append(cumulative).append('\n');
     }
 }

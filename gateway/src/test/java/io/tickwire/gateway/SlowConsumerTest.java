@@ -92,6 +92,17 @@ class SlowConsumerTest
             }
             assertThat(counters.maxSessionBytesInFlight.get()).as("outbound bytes in flight per session stay bounded")
                 .isLessThanOrEqualTo(closeAbove + 64 * 1024);
+            // /metrics shows the lag while the book client is still stalled, and the send latency histogram.
+            final String metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + fixture.gateway.port() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metric(metrics, "tickwire_gateway_sessions_lagging")).isGreaterThanOrEqualTo(1);
+            assertThat(metric(metrics, "tickwire_gateway_session_bytes_in_flight_max"))
+                .isGreaterThan(fixture.gateway.config().conflateAboveBytes);
+            final long sent = metric(metrics, "tickwire_gateway_send_latency_seconds_count");
+            assertThat(sent).isPositive();
+            assertThat(metric(metrics, "tickwire_gateway_send_latency_seconds_bucket{le=\"+Inf\"}")).isEqualTo(sent);
 
             // Includes this test's own JSON parsing on one thread, so it shows whether the others kept flowing, not the
             // gateway's latency (BENCHMARKS.md has that).
@@ -269,5 +280,17 @@ class SlowConsumerTest
             }
             checker.accept(m);
         }
+    }
+
+    private static long metric(final String metrics, final String name)
+    {
+        for (final String line : metrics.split("\n"))
+        {
+            if (line.startsWith(name + " "))
+            {
+                return (long)Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no metric " + name + " in\n" + metrics);
     }
 }
