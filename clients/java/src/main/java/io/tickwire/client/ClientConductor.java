@@ -3,6 +3,7 @@ package io.tickwire.client;
 import io.tickwire.codecs.BookChecksum;
 import io.tickwire.codecs.json.Channel;
 import io.tickwire.codecs.json.ResumeResult;
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.net.URI;
@@ -145,6 +146,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
     private final long pingIntervalNanos;
 
     private final Map<String, Instrument> instruments = new HashMap<>();
+    private final Int2ObjectHashMap<Instrument> instrumentsById = new Int2ObjectHashMap<>();
     private final EnumMap<Channel, LinkedHashMap<String, Stream>> streams = new EnumMap<>(Channel.class);
     private final List<Group> awaitingGroups = new ArrayList<>();
     private final List<Stream> resyncing = new ArrayList<>();
@@ -568,7 +570,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         {
             try
             {
-                received(c, text);
+                received(c, text, null);
             }
             finally
             {
@@ -578,24 +580,29 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         else
         {
             final String copy = text.toString(); // the JDK's buffer is not ours after this call returns
-            lane.execute(() -> received(c, copy));
+            lane.execute(() -> received(c, copy, null));
         }
     }
 
     @Override
     public void onBinary(final Transport.Connection c, final ByteBuffer data)
     {
-        final ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
-        lane.execute(() ->
+        if (lane.tryEnter())
         {
-            if (c == connection)
+            try
             {
-                lastReceiveNanos = now();
-                increment(counters.messages);
-                codec.decode(copy, this);
-                c.demand();
+                received(c, null, data);
             }
-        });
+            finally
+            {
+                lane.exit();
+            }
+        }
+        else
+        {
+            final ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip(); // not ours after return
+            lane.execute(() -> received(c, null, copy));
+        }
     }
 
     @Override
@@ -611,7 +618,10 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         });
     }
 
-    private void received(final Transport.Connection c, final CharSequence text)
+    /**
+     * One inbound message: {@code text}, or else {@code binary}.
+     */
+    private void received(final Transport.Connection c, final CharSequence text, final ByteBuffer binary)
     {
         if (c != connection)
         {
@@ -619,7 +629,14 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         }
         lastReceiveNanos = now();
         increment(counters.messages);
-        codec.decode(text, this);
+        if (text != null)
+        {
+            codec.decode(text, this);
+        }
+        else
+        {
+            codec.decode(binary, this);
+        }
         if (c == connection)
         {
             c.demand();
@@ -632,6 +649,12 @@ final class ClientConductor implements WireHandler, Transport.Receiver
     public Instrument instrument(final CharSequence symbol)
     {
         return instruments.get(symbol); // CharView hashes and compares as a String
+    }
+
+    @Override
+    public Instrument instrument(final int instrumentId)
+    {
+        return instrumentsById.get(instrumentId);
     }
 
     @Override
@@ -885,6 +908,10 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         for (final Instrument instrument : list)
         {
             instruments.put(instrument.symbol(), instrument);
+            if (instrument.instrumentId() >= 0)
+            {
+                instrumentsById.put(instrument.instrumentId(), instrument);
+            }
         }
         final Request request = pending.remove(id);
         if (request == null)
@@ -1022,13 +1049,24 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         error(ClientError.MALFORMED_MESSAGE, description, null, null, cause);
     }
 
+    @Override
+    public void onProtocolViolation(final String description)
+    {
+        increment(counters.malformed);
+        error(ClientError.PROTOCOL_VIOLATION, description, null, null, null);
+        dropConnection(-1, "protocol violation: " + description);
+    }
+
     // ---------------------------------------------------------------- listener calls
 
     private void status(final ConnectionState state, final int code, final String reason, final long delayMillis)
     {
         try
         {
-            listener.onStatus(new StatusEvent(state, url, attempt, code, reason == null ? "" : reason, delayMillis));
+            final boolean up = state == ConnectionState.CONNECTED || state == ConnectionState.RESUMED;
+            final String subprotocol = up && connection != null ? connection.subprotocol() : "";
+            listener.onStatus(new StatusEvent(state, url, attempt, code, reason == null ? "" : reason, delayMillis,
+                subprotocol == null ? "" : subprotocol));
         }
         catch (final RuntimeException ex)
         {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Settings of a {@link TickwireClient}, fluent. Only the gateway URLs are required.
@@ -26,7 +27,7 @@ public final class ClientConfig
 {
     private final List<URI> urls = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
-    private WireProtocol protocol = WireProtocol.JSON;
+    private WireProtocol protocol = WireProtocol.SBE;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration heartbeatTimeout = Duration.ofSeconds(5);
@@ -88,9 +89,13 @@ public final class ClientConfig
         return Map.copyOf(headers);
     }
 
+    /**
+     * @param protocol the wire format: {@link WireProtocol#SBE} (binary market data, {@code tickwire.sbe.v1}) by
+     *                 default, or {@link WireProtocol#JSON}.
+     */
     public ClientConfig protocol(final WireProtocol protocol)
     {
-        this.protocol = protocol;
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
         return this;
     }
 

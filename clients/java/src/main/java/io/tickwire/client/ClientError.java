@@ -19,6 +19,11 @@ public record ClientError(String code, String message, Channel channel, String s
     public static final String CHECKSUM_MISMATCH = "CHECKSUM_MISMATCH";
     /** A message from the gateway could not be decoded; it was dropped. */
     public static final String MALFORMED_MESSAGE = "MALFORMED_MESSAGE";
+    /**
+     * The gateway sent what the negotiated protocol cannot contain (a binary message of another SBE schema): the
+     * connection was dropped and the next one goes to the next URL.
+     */
+    public static final String PROTOCOL_VIOLATION = "PROTOCOL_VIOLATION";
     /** A connection attempt failed (the next one follows after a backoff). */
     public static final String CONNECT_FAILED = "CONNECT_FAILED";
     /** Nothing arrived for the heartbeat timeout: the connection was dropped and is being replaced. */

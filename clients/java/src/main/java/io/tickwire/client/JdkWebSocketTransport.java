@@ -59,7 +59,8 @@ final class JdkWebSocketTransport implements Transport
         private final Receiver receiver;
         private final AtomicBoolean ended = new AtomicBoolean();
         private final StringBuilder textParts = new StringBuilder();
-        private ByteBuffer binaryParts;
+        private ByteBuffer binaryParts = ByteBuffer.allocate(0);
+        private boolean accumulating;
         private volatile WebSocket socket;
 
         JdkConnection(final Receiver receiver)
@@ -159,30 +160,26 @@ final class JdkWebSocketTransport implements Transport
         @Override
         public CompletionStage<?> onBinary(final WebSocket webSocket, final ByteBuffer data, final boolean last)
         {
-            if (!last || binaryParts != null)
+            if (last && !accumulating)
             {
-                final int need = (binaryParts == null ? 0 : binaryParts.position()) + data.remaining();
-                if (binaryParts == null || binaryParts.capacity() < need)
-                {
-                    final ByteBuffer grown = ByteBuffer.allocate(Math.max(need, 2 * need));
-                    if (binaryParts != null)
-                    {
-                        grown.put(binaryParts.flip());
-                    }
-                    binaryParts = grown;
-                }
-                binaryParts.put(data);
-                if (!last)
-                {
-                    webSocket.request(1);
-                    return null;
-                }
-                final ByteBuffer whole = binaryParts.flip();
-                binaryParts = null;
-                receiver.onBinary(this, whole);
+                receiver.onBinary(this, data); // the usual case: a whole message, handed over as it is
                 return null;
             }
-            receiver.onBinary(this, data);
+            // A message in parts: gathered in a buffer kept for the connection's life (it grows, never shrinks).
+            if (binaryParts.remaining() < data.remaining())
+            {
+                final int need = binaryParts.position() + data.remaining();
+                binaryParts = ByteBuffer.allocate(Math.max(need, 2 * binaryParts.capacity())).put(binaryParts.flip());
+            }
+            binaryParts.put(data);
+            accumulating = !last;
+            if (!last)
+            {
+                webSocket.request(1); // a part is not a message: ask for the rest
+                return null;
+            }
+            receiver.onBinary(this, binaryParts.flip());
+            binaryParts.clear();
             return null;
         }
 

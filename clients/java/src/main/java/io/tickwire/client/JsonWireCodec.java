@@ -369,6 +369,7 @@ final class JsonWireCodec implements WireCodec
         while (parser.nextToken() == JsonToken.START_OBJECT)
         {
             String symbol = null;
+            int instrumentId = -1;
             int priceScale = -1;
             int qtyScale = -1;
             String tick = null;
@@ -381,6 +382,7 @@ final class JsonWireCodec implements WireCodec
                 switch (name)
                 {
                     case "symbol" -> symbol = parser.getValueAsString();
+                    case "instrumentId" -> instrumentId = parser.getIntValue();
                     case "priceScale" -> priceScale = parser.getIntValue();
                     case "qtyScale" -> qtyScale = parser.getIntValue();
                     case "tickSize" -> tick = parser.getValueAsString();
@@ -393,7 +395,7 @@ final class JsonWireCodec implements WireCodec
             {
                 throw new IOException("an instrument lacks symbol, scales, tickSize or lotSize");
             }
-            list.add(new Instrument(symbol, priceScale, qtyScale, Decimals.parse(tick, priceScale),
+            list.add(new Instrument(symbol, instrumentId, priceScale, qtyScale, Decimals.parse(tick, priceScale),
                 Decimals.parse(lot, qtyScale), mode));
         }
         return list;

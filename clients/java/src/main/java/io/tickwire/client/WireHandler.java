@@ -16,6 +16,12 @@ interface WireHandler
      */
     Instrument instrument(CharSequence symbol);
 
+    /**
+     * @return the instrument with this id (binary messages name instruments by id), or null if the client does
+     * not know it.
+     */
+    Instrument instrument(int instrumentId);
+
     void onTrade(Trade trade);
 
     void onBook(BookUpdate update);
@@ -38,4 +44,10 @@ interface WireHandler
      * A message that could not be decoded (or names an unknown instrument): dropped.
      */
     void onMalformed(String description, Throwable cause);
+
+    /**
+     * The peer does not speak the negotiated protocol (a binary message of another SBE schema): the connection
+     * is of no use and is dropped.
+     */
+    void onProtocolViolation(String description);
 }

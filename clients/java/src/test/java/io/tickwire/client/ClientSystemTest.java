@@ -14,11 +14,16 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,11 +36,17 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The client against a real engine and real gateways (Jetty on ephemeral ports) in this JVM, with faults
  * injected by closing gateways and through a {@link WsProxy}: what the client delivered is compared with the
  * journal every time.
+ * <p>
+ * Protocols: every test runs with the default, the binary {@code tickwire.sbe.v1}; the two that exercise the
+ * decoding (every message checked against the journal, and a corrupted book message) run with JSON too. Resume,
+ * failover and the watchdog work on decoded values behind the codec seam, the same code for both protocols, so
+ * they run once (the class takes about 75 s on one protocol: running all of it twice would double that).
  */
 class ClientSystemTest
 {
@@ -47,16 +58,18 @@ class ClientSystemTest
     @TempDir
     Path dir;
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(WireProtocol.class)
     @Timeout(120)
-    void booksTradesAndTickersMatchTheJournalAtEverySeq() throws Exception
+    void booksTradesAndTickersMatchTheJournalAtEverySeq(final WireProtocol protocol) throws Exception
     {
-        final long seed = seed("booksTradesAndTickersMatchTheJournalAtEverySeq");
+        final long seed = seed("booksTradesAndTickersMatchTheJournalAtEverySeq " + protocol);
         final Recorder recorder = new Recorder();
         final Map<String, Long> subscribedAt;
         final ClientCounters counters;
         try (TickwireFixture fixture = new TickwireFixture(dir, 4, 3_000, seed, c -> { });
-            TickwireClient client = TickwireClient.connect(config(seed, fixture.streamUri()), recorder))
+            TickwireClient client = TickwireClient.connect(config(seed, fixture.streamUri()).protocol(protocol),
+                recorder))
         {
             subscribedAt = subscribeTradesAndBooks(client);
             final Subscribed tickers = client.subscribe(Subscription.ticker(SYMBOL_ARRAY)).get(30, TimeUnit.SECONDS);
@@ -66,8 +79,9 @@ class ClientSystemTest
             assertThat(client.ping().get(30, TimeUnit.SECONDS)).isPositive();
             counters = client.counters();
         }
-        assertThat(recorder.statuses).extracting(StatusEvent::state)
-            .containsExactly(ConnectionState.CONNECTING, ConnectionState.CONNECTED, ConnectionState.CLOSED);
+        assertThat(recorder.statuses).extracting(StatusEvent::state, StatusEvent::subprotocol).containsExactly(
+            tuple(ConnectionState.CONNECTING, ""), tuple(ConnectionState.CONNECTED, subprotocol(protocol)),
+            tuple(ConnectionState.CLOSED, ""));
         assertThat(recorder.errors).isEmpty();
         assertThat(recorder.gaps).isEmpty();
         assertThat(recorder.concurrent).as("callbacks overlapped").isFalse();
@@ -81,8 +95,9 @@ class ClientSystemTest
         final JournalTruth truth = Truth.assertBooksMatchJournal(dir.resolve("journal"), recorder.views, DEPTH);
         assertThat(Truth.assertTradesExactlyOnceOrInGap(truth, recorder, subscribedAt)).isZero();
         assertThat(counters.checksumMismatches()).isZero();
+        assertThat(counters.malformed()).isZero();
         assertThat(counters.books()).isEqualTo(recorder.views.size());
-        System.out.println("compared " + recorder.views.size() + " book views, " + recorder.trades.size() +
+        System.out.println(protocol + ": compared " + recorder.views.size() + " book views, " + recorder.trades.size() +
             " trades; " + counters);
     }
 
@@ -143,23 +158,33 @@ class ClientSystemTest
             ", gaps " + recorder.gaps.size() + "; " + counters);
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(WireProtocol.class)
     @Timeout(120)
-    void aCorruptedBookMessageIsCaughtByTheChecksumAndResynced() throws Exception
+    void aCorruptedBookMessageIsCaughtByTheChecksumAndResynced(final WireProtocol protocol) throws Exception
     {
-        final long seed = seed("aCorruptedBookMessageIsCaughtByTheChecksumAndResynced");
+        final long seed = seed("aCorruptedBookMessageIsCaughtByTheChecksumAndResynced " + protocol);
         final Recorder recorder = new Recorder();
         final Map<String, Long> subscribedAt;
         final ClientCounters counters;
         final List<String> requests;
         final List<String[]> corrupted;
+        final List<Instrument> instruments;
         try (TickwireFixture fixture = new TickwireFixture(dir, 4, 3_000, seed, c -> { });
             WsProxy proxy = new WsProxy(fixture.gateway.port());
-            TickwireClient client = TickwireClient.connect(config(seed, proxy.uri()), recorder))
+            TickwireClient client = TickwireClient.connect(config(seed, proxy.uri()).protocol(protocol), recorder))
         {
             subscribedAt = subscribeTradesAndBooks(client);
+            instruments = client.instruments().get(30, TimeUnit.SECONDS);
             until("book traffic", () -> recorder.views.size() >= 100);
-            proxy.corruptNext(ClientSystemTest::changeOneQuantity);
+            if (protocol == WireProtocol.SBE)
+            {
+                proxy.corruptNextBinary(ClientSystemTest::changeOneQuantity);
+            }
+            else
+            {
+                proxy.corruptNext(ClientSystemTest::changeOneQuantity);
+            }
             until("checksum mismatch", () -> !recorder.errors(ClientError.CHECKSUM_MISMATCH).isEmpty());
             final String symbol = recorder.errors.get(0).symbol();
             final int after = recorder.views.size();
@@ -173,7 +198,19 @@ class ClientSystemTest
         }
         assertThat(corrupted).hasSize(1);
         final String symbol = recorder.errors.get(0).symbol();
-        assertThat(corrupted.get(0)[0]).contains("\"symbol\":\"" + symbol + "\"");
+        if (protocol == WireProtocol.SBE)
+        {
+            final int id = instruments.stream().filter(i -> i.symbol().equals(symbol)).findFirst().orElseThrow()
+                .instrumentId();
+            // A BookMessage (template 2, schema 7702) whose instrumentId (int32 at 16 of the root block) is the book's.
+            assertThat(corrupted.get(0)[0]).startsWith("19 00 02 00 16 1e ");
+            assertThat(corrupted.get(0)[0].substring(3 * 24, 3 * 28 - 1)).isEqualTo(HexFormat.ofDelimiter(" ")
+                .formatHex(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(id).array()));
+        }
+        else
+        {
+            assertThat(corrupted.get(0)[0]).contains("\"symbol\":\"" + symbol + "\"");
+        }
         assertThat(recorder.errors).extracting(ClientError::code, ClientError::channel, ClientError::symbol)
             .containsExactly(org.assertj.core.groups.Tuple.tuple(ClientError.CHECKSUM_MISMATCH, Channel.BOOK, symbol));
         // One resync of that book, nothing else disturbed: no reconnect, no other stream touched.
@@ -187,7 +224,8 @@ class ClientSystemTest
         final JournalTruth truth = Truth.assertBooksMatchJournal(dir.resolve("journal"), recorder.views, DEPTH);
         assertThat(Truth.assertTradesExactlyOnceOrInGap(truth, recorder, subscribedAt)).isZero();
         assertThat(recorder.gaps).isEmpty();
-        System.out.println("corrupted " + corrupted.get(0)[0] + " into " + corrupted.get(0)[1] + "; " + counters);
+        System.out.println(protocol + ": corrupted " + corrupted.get(0)[0] + " into " + corrupted.get(0)[1] + "; " +
+            counters);
     }
 
     @Test
@@ -231,6 +269,7 @@ class ClientSystemTest
         final StatusEvent resumed = recorder.statuses.stream()
             .filter(s -> s.state() == ConnectionState.RESUMED).findFirst().orElseThrow();
         assertThat(resumed.url()).isEqualTo(second);
+        assertThat(resumed.subprotocol()).as("the default protocol").isEqualTo("tickwire.sbe.v1");
         assertThat(recorder.errors).isEmpty();
         assertThat(counters.resumesRecovered() + counters.resumesNotRecovered()).isEqualTo(2L * SYMBOLS.size());
         final JournalTruth truth = Truth.assertBooksMatchJournal(journal, recorder.views, DEPTH);
@@ -299,6 +338,41 @@ class ClientSystemTest
             }
         }
         return null;
+    }
+
+    /**
+     * Changes one non-zero quantity of a binary book delta (docs/protocol-sbe.md: flags at 24 of the root block,
+     * then the bid and the ask groups), or returns null.
+     */
+    static byte[] changeOneQuantity(final byte[] message)
+    {
+        final ByteBuffer m = ByteBuffer.wrap(message.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        if (m.getShort(2) != 2 || m.getShort(4) != 7702 || (m.get(8 + 24) & 1) != 0)
+        {
+            return null;
+        }
+        int at = 8 + m.getShort(0);
+        for (int side = 0; side < 2; side++)
+        {
+            final int entry = m.getShort(at) & 0xFFFF;
+            final int count = m.getShort(at + 2) & 0xFFFF;
+            at += 4;
+            for (int i = 0; i < count; i++, at += entry)
+            {
+                final long qty = m.getLong(at + 8);
+                if (qty != 0)
+                {
+                    m.putLong(at + 8, qty + 1);
+                    return m.array();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String subprotocol(final WireProtocol protocol)
+    {
+        return protocol == WireProtocol.SBE ? "tickwire.sbe.v1" : "json";
     }
 
     private static GatewayServer gateway(final EngineNode engine, final Path journal) throws Exception

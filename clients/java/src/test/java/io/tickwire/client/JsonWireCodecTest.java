@@ -5,10 +5,7 @@ import io.tickwire.codecs.json.ResumeResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,95 +17,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JsonWireCodecTest
 {
     private final JsonWireCodec codec = new JsonWireCodec();
-    private final List<String> events = new ArrayList<>();
-    private final Map<String, Instrument> instruments = new HashMap<>();
-    private final WireHandler handler = new WireHandler()
-    {
-        @Override
-        public Instrument instrument(final CharSequence symbol)
-        {
-            return instruments.get(symbol);
-        }
-
-        @Override
-        public void onTrade(final Trade trade)
-        {
-            events.add(trade.toString());
-        }
-
-        @Override
-        public void onBook(final BookUpdate u)
-        {
-            final StringBuilder b = new StringBuilder(u.toString()).append(" bids");
-            for (int i = 0; i < u.bidCount(); i++)
-            {
-                b.append(' ').append(u.bidPrice(i)).append('x').append(u.bidQty(i));
-            }
-            b.append(" asks");
-            for (int i = 0; i < u.askCount(); i++)
-            {
-                b.append(' ').append(u.askPrice(i)).append('x').append(u.askQty(i));
-            }
-            events.add(b.toString());
-        }
-
-        @Override
-        public void onTicker(final Ticker ticker)
-        {
-            events.add(ticker.toString());
-        }
-
-        @Override
-        public void onHeartbeat(final long seq)
-        {
-            events.add("heartbeat " + seq);
-        }
-
-        @Override
-        public void onSubscribed(final long id, final Subscribed reply)
-        {
-            events.add("subscribed " + id + " " + reply);
-        }
-
-        @Override
-        public void onUnsubscribed(final long id)
-        {
-            events.add("unsubscribed " + id);
-        }
-
-        @Override
-        public void onPong(final long id, final long seq)
-        {
-            events.add("pong " + id + " " + seq);
-        }
-
-        @Override
-        public void onInstruments(final long id, final List<Instrument> list)
-        {
-            events.add("instruments " + id + " " + list);
-        }
-
-        @Override
-        public void onErrorReply(final long id, final String code, final String message)
-        {
-            events.add("error " + id + " " + code + " " + message);
-        }
-
-        @Override
-        public void onMalformed(final String description, final Throwable cause)
-        {
-            events.add("malformed");
-        }
-    };
+    private final RecordingWireHandler handler = new RecordingWireHandler();
+    private final List<String> events = handler.events;
 
     @Test
     void decodesEveryServerMessage()
     {
         codec.decode("{\"type\":\"instruments\",\"id\":2,\"instruments\":[" +
-            "{\"symbol\":\"BTC-USD\",\"priceScale\":2,\"qtyScale\":4,\"tickSize\":\"0.01\"," +
+            "{\"symbol\":\"BTC-USD\",\"instrumentId\":1,\"priceScale\":2,\"qtyScale\":4,\"tickSize\":\"0.01\"," +
                 "\"lotSize\":\"0.0001\",\"mode\":\"matching\"}]}",
             handler);
-        instruments.put("BTC-USD", new Instrument("BTC-USD", 2, 4, 1, 1, "matching"));
+        handler.know(new Instrument("BTC-USD", 1, 2, 4, 1, 1, "matching"));
         codec.decode("{\"type\":\"trade\",\"symbol\":\"BTC-USD\",\"seq\":5121,\"prev\":5117," +
             "\"price\":\"101.25\",\"qty\":\"0.5\"," +
             "\"side\":\"sell\",\"ts\":1700000000123456789}", handler);
@@ -133,21 +52,25 @@ class JsonWireCodecTest
             "\"side\":\"buy\",\"ts\":1}", handler);
         codec.decode("{\"type\":\"trade\",", handler);
 
-        assertThat(events).containsExactly(
-            "instruments 2 [Instrument[symbol=BTC-USD, priceScale=2, qtyScale=4, tickSize=1, lotSize=1," +
-                " mode=matching]]",
+        assertThat(events).hasSize(12);
+        assertThat(events.get(11)).startsWith("malformed cannot decode {\"type\":\"trade\",: Unexpected end-of-input");
+        assertThat(events.subList(0, 11)).containsExactly(
+            "instruments 2 [Instrument[symbol=BTC-USD, instrumentId=1, priceScale=2, qtyScale=4, tickSize=1," +
+                " lotSize=1, mode=matching]]",
             "Trade{BTC-USD seq=5121 prev=5117 0.5 @ 101.25 SELL ts=1700000000123456789}",
             "Trade{BTC-USD seq=2 prev=1 2 @ 3 BUY ts=1}",
             "BookUpdate{BTC-USD seq=5124 prev=5120 conflated bids=1 asks=0 checksum=1971836496} bids 10100x0 asks",
-            "Ticker{BTC-USD seq=5120 prev=5120 bid=null@null ask=1.5@101.3 last=null volume=0}",
+            "Ticker{BTC-USD seq=5120 prev=5120 bid=null@null ask=1.5@101.3 last=null volume=0} raw " +
+                Long.MIN_VALUE + "x" + Long.MIN_VALUE + " 10130x15000 " + Long.MIN_VALUE + "x" + Long.MIN_VALUE +
+                " ts=1",
             "heartbeat 5124",
             "subscribed 3 " + new Subscribed(Channel.TRADES, List.of("BTC-USD"), 5120, 0, ResumeResult.RECOVERED,
                 "00000000000000ff"),
             "pong 42 5120",
             "unsubscribed 7",
             "error -1 RATE_LIMITED over 50 requests/s",
-            "malformed",
-            "malformed");
+            "malformed cannot decode {\"type\":\"trade\",\"symbol\":\"DOGE-USD\",\"seq\":1,\"prev\":0," +
+                "\"price\":\"1\",\"qty\":\"1\",\"side\":\"buy\",\"ts\":1}: unknown instrument 'DOGE-USD'");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,20 +20,27 @@ import java.util.function.UnaryOperator;
  * A WebSocket-aware TCP proxy between a client and a gateway, for fault injection: it forwards the upgrade,
  * then parses the frames in both directions. It can cut every connection ({@link #cutAll()}), stop forwarding
  * from the server on the connections open now ({@link #freeze()}: TCP stays up, nothing arrives), and rewrite
- * the next server text message a function chooses to change ({@link #corruptNext}). It records every client
- * text message (unmasked) in {@link #clientMessages}.
+ * the next server text or binary message a function chooses to change ({@link #corruptNext},
+ * {@link #corruptNextBinary}). It records every client text message (unmasked) in {@link #clientMessages}.
  */
 final class WsProxy implements Closeable
 {
+    private static final int TEXT = 1;
+    private static final int BINARY = 2;
+
+    private record Corrupter(int opcode, UnaryOperator<byte[]> change)
+    {
+    }
+
     /** The client's text messages, in order, across connections. */
     final List<String> clientMessages = new CopyOnWriteArrayList<>();
-    /** The server messages the proxy changed: {original, changed}. */
+    /** The server messages the proxy changed: {original, changed} (binary ones in hex). */
     final List<String[]> corrupted = new CopyOnWriteArrayList<>();
 
     private final int upstreamPort;
     private final ServerSocket server;
     private final List<Link> links = new CopyOnWriteArrayList<>();
-    private final AtomicReference<UnaryOperator<String>> corrupter = new AtomicReference<>();
+    private final AtomicReference<Corrupter> corrupter = new AtomicReference<>();
     private volatile boolean closed;
 
     WsProxy(final int upstreamPort) throws IOException
@@ -54,7 +62,25 @@ final class WsProxy implements Closeable
      */
     void corruptNext(final UnaryOperator<String> change)
     {
-        corrupter.set(change);
+        corrupter.set(new Corrupter(TEXT, bytes ->
+        {
+            final String changed = change.apply(new String(bytes, StandardCharsets.UTF_8));
+            return changed == null ? null : changed.getBytes(StandardCharsets.UTF_8);
+        }));
+    }
+
+    /**
+     * The next server binary message for which {@code change} returns non-null is replaced by what it returns.
+     */
+    void corruptNextBinary(final UnaryOperator<byte[]> change)
+    {
+        corrupter.set(new Corrupter(BINARY, change));
+    }
+
+    private static String show(final int opcode, final byte[] payload)
+    {
+        return opcode == TEXT ? new String(payload, StandardCharsets.UTF_8) :
+            HexFormat.ofDelimiter(" ").formatHex(payload);
     }
 
     /**
@@ -244,16 +270,14 @@ final class WsProxy implements Closeable
                         }
                         Thread.sleep(5); // a frozen link only waits to be cut: nothing to synchronise with
                     }
-                    final UnaryOperator<String> change = corrupter.get();
-                    if (change != null && opcode == 1 && fin)
+                    final Corrupter change = corrupter.get();
+                    if (change != null && opcode == change.opcode() && fin)
                     {
-                        final String text = new String(payload, StandardCharsets.UTF_8);
-                        final String replaced = change.apply(text);
+                        final byte[] replaced = change.change().apply(payload);
                         if (replaced != null && corrupter.compareAndSet(change, null))
                         {
-                            corrupted.add(new String[] {text, replaced});
-                            final byte[] bytes = replaced.getBytes(StandardCharsets.UTF_8);
-                            write(out, textHeader(bytes.length), bytes);
+                            corrupted.add(new String[] {show(opcode, payload), show(opcode, replaced)});
+                            write(out, unmaskedHeader(opcode, replaced.length), replaced);
                             continue;
                         }
                     }
@@ -280,13 +304,13 @@ final class WsProxy implements Closeable
             }
         }
 
-        private byte[] textHeader(final int length)
+        private byte[] unmaskedHeader(final int opcode, final int length)
         {
             if (length < 126)
             {
-                return new byte[] {(byte)0x81, (byte)length};
+                return new byte[] {(byte)(0x80 | opcode), (byte)length};
             }
-            return new byte[] {(byte)0x81, 126, (byte)(length >>> 8), (byte)length};
+            return new byte[] {(byte)(0x80 | opcode), 126, (byte)(length >>> 8), (byte)length};
         }
     }
 }

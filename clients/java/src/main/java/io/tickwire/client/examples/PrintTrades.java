@@ -10,8 +10,10 @@ import io.tickwire.client.Subscription;
 import io.tickwire.client.TickwireClient;
 import io.tickwire.client.TickwireListener;
 import io.tickwire.client.Trade;
+import io.tickwire.client.WireProtocol;
 import io.tickwire.codecs.Decimals;
 
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * java -cp clients/java/target/classes:... io.tickwire.client.examples.PrintTrades \
  *     ws://localhost:8080/stream[,ws://other:8080/stream] [BTC-USD ETH-USD ...]
  * </pre>
- * (clients/java/README.md shows the whole command). Stops on Ctrl-C, or after {@code -Dseconds=N} seconds.
+ * (clients/java/README.md shows the whole command). Speaks the binary {@code tickwire.sbe.v1} unless
+ * {@code -Dprotocol=json}. Stops on Ctrl-C, or after {@code -Dseconds=N} seconds.
  */
 public final class PrintTrades
 {
@@ -37,7 +40,8 @@ public final class PrintTrades
         final CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
 
-        final ClientConfig config = new ClientConfig().urls(urls.split(","));
+        final ClientConfig config = new ClientConfig().urls(urls.split(","))
+            .protocol(WireProtocol.valueOf(System.getProperty("protocol", "sbe").toUpperCase(Locale.ROOT)));
         try (TickwireClient client = TickwireClient.connect(config, new TickwireListener()
         {
             @Override
@@ -62,6 +66,7 @@ public final class PrintTrades
             public void onStatus(final StatusEvent status)
             {
                 System.out.println("status " + status.state() + " " + status.url() +
+                    (status.subprotocol().isEmpty() ? "" : " " + status.subprotocol()) +
                     (status.reason().isEmpty() ? "" : " (" + status.reason() + ")"));
             }
 
