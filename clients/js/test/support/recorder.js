@@ -48,6 +48,7 @@ export class Recorder
         this.errors = [];
         this.statuses = [];
         this.bookTexts = new Map();
+        this.bookHistory = []; // every book event as delivered: { symbol, seq, text }, several per seq possible
         this.naive = new Map();
         this.bookEvents = 0;
         this.bookFailures = [];
@@ -87,6 +88,7 @@ export class Recorder
             this.bookTexts.set(event.symbol, new Map());
         }
         this.bookTexts.get(event.symbol).set(event.seq, text);
+        this.bookHistory.push({ symbol: event.symbol, seq: event.seq, text });
     }
 
     tradeSeqs(symbol)
