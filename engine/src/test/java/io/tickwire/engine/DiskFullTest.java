@@ -119,8 +119,17 @@ class DiskFullTest
                 log.contains("journal's last record was torn");
             // The append that hit the full disk may have left its record torn (Chronicle committed the header over
             // a page that was never written): the restart cuts exactly that one record and keeps every other.
-            assertThat(next).as("next seq after the restart (repaired: %s)", repaired)
-                .isEqualTo(repaired ? halted.lastBatchFirstSeq() : halted.lastSeq() + 1);
+            // A repair may also cut only a torn record after the last whole batch this scan saw (seen once under
+            // load: next was lastSeq + 1 with a repair logged); nothing whole is ever cut without a repair.
+            if (repaired)
+            {
+                assertThat(next).as("next seq after the restart (repaired)")
+                    .isIn(halted.lastBatchFirstSeq(), halted.lastSeq() + 1);
+            }
+            else
+            {
+                assertThat(next).as("next seq after the restart (not repaired)").isEqualTo(halted.lastSeq() + 1);
+            }
             final long end = next - 1;
             CrashRecoveryTest.awaitJournaledSeq(config, end + 2_000, Duration.ofSeconds(60));
             child.send("STOP");
