@@ -118,9 +118,11 @@ public final class GatewayServer implements AutoCloseable
             .driverTimeoutMs(config.driverTimeout.toMillis())
             .errorHandler(ex ->
             {
-                if (!(ex instanceof io.aeron.exceptions.DriverTimeoutException))
+                // A lost driver ends the client with these two: the watch thread reports it (one line, DOWN).
+                if (!(ex instanceof io.aeron.exceptions.DriverTimeoutException) &&
+                    !(ex instanceof org.agrona.concurrent.AgentTerminationException))
                 {
-                    ex.printStackTrace();
+                    System.err.println("tickwire gateway: Aeron client error: " + ex);
                 }
             });
     }
