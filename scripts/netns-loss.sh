@@ -61,6 +61,7 @@ cleanup() {
   rm -rf "$work" "$drva" "$drvb"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 ip netns add "$nsa" 2>/dev/null || skip "cannot create network namespaces here"
 ip netns add "$nsb"
