@@ -36,7 +36,7 @@ final class Banner
         out.flush();
     }
 
-    static void engine(final PrintStream out, final EngineNode node)
+    static void engine(final PrintStream out, final EngineNode node, final String replayService)
     {
         final EngineNode.RecoveryResult r = node.recovery();
         out.printf("tickwire engine%n");
@@ -46,6 +46,7 @@ final class Banner
         out.printf("  aeron        %s%s%n", node.aeronDirectory(), node.config().embeddedMediaDriver() ? " (embedded driver)" : "");
         out.printf("  ingress      %s stream %d%n", node.config().ingressChannel(), node.config().ingressStreamId());
         out.printf("  market data  %s stream %d%n", node.config().marketDataChannel(), node.config().marketDataStreamId());
+        out.printf("  replay       %s%n", replayService != null ? replayService : "off");
         out.printf("  instruments  %d configured%n", node.config().instruments().size());
         out.printf("  simulator    %s%n", node.config().simulatorRate() > 0 ?
             String.format("%.0f inputs/s, seed %d", node.config().simulatorRate(), node.config().simulatorSeed()) : "off");

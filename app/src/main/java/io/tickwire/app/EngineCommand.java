@@ -66,7 +66,7 @@ final class EngineCommand implements Callable<Integer>
         }
         try (EngineNode node = EngineNode.launch(config))
         {
-            Banner.engine(System.out, node);
+            Banner.engine(System.out, node, engine.replayService());
             if (node.feed() != null)
             {
                 final Thread reporter = new Thread(() -> reportFeed(node), "tickwire-feed-report");

@@ -3,6 +3,8 @@ package io.tickwire.app;
 import io.tickwire.engine.EngineConfig;
 import io.tickwire.engine.journal.JournalConfig;
 import io.tickwire.engine.sim.InstrumentSpec;
+import io.tickwire.replay.ReplayServer;
+import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -13,6 +15,13 @@ import java.nio.file.Path;
  */
 final class EngineOptions
 {
+    /** The replay service's request channel and stream, or null when it is off (for the banner). */
+    String replayService()
+    {
+        return noReplayService ? null : replayChannel + " stream " + replayStream + " (at most " + maxReplays +
+            " replays at once)";
+    }
+
     @Option(names = "--journal", paramLabel = "DIR", defaultValue = "./data/journal",
         description = "Journal directory (created if missing; recovered if it exists). Default: ${DEFAULT-VALUE}")
     Path journal;
@@ -59,8 +68,28 @@ final class EngineOptions
         description = "Stop taking inputs while the journal's file system has less free space (0: no check). Default: ${DEFAULT-VALUE}")
     long minFreeDiskMb;
 
+    @Option(names = "--replay-channel", paramLabel = "URI", defaultValue = "aeron:ipc",
+        description = "Aeron channel the replay service takes requests on (gateways elsewhere: a UDP endpoint of " +
+            "this host). Default: ${DEFAULT-VALUE}")
+    String replayChannel;
+
+    @Option(names = "--replay-stream", paramLabel = "ID", defaultValue = "" + ReplayServer.DEFAULT_REQUEST_STREAM,
+        description = "Request stream id of the replay service. Default: ${DEFAULT-VALUE}")
+    int replayStream;
+
+    @Option(names = "--max-replays", paramLabel = "N", defaultValue = "8",
+        description = "Replays the replay service streams at once; more get BUSY. Default: ${DEFAULT-VALUE}")
+    int maxReplays;
+
+    @Option(names = "--no-replay-service", description = "Do not run the Aeron replay service")
+    boolean noReplayService;
+
     EngineConfig toConfig(final double rate)
     {
+        if (maxReplays < 1)
+        {
+            throw new IllegalArgumentException("--max-replays must be positive, got " + maxReplays);
+        }
         if (instruments < 1 || instruments > 1000)
         {
             throw new IllegalArgumentException("--instruments must be 1..1000, got " + instruments);
@@ -81,7 +110,15 @@ final class EngineOptions
         {
             throw new IllegalArgumentException("--min-free-disk-mb must not be negative, got " + minFreeDiskMb);
         }
-        return new EngineConfig()
+        final EngineConfig config = new EngineConfig();
+        if (!noReplayService)
+        {
+            final ReplayServer.Config replay = ReplayServer.Config.defaults(config.limits().maxBatchLength())
+                .withRequest(replayChannel, replayStream).withMaxReplays(maxReplays);
+            config.addService(node -> new ReplayServer(
+                node.aeron(), node.journal(), node.journalId(), replay, new SystemNanoClock()));
+        }
+        return config
             .instanceName(instance)
             .acceptForeignJournal(acceptForeignJournal)
             .minFreeDiskBytes(minFreeDiskMb * 1024 * 1024)

@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer>
             gatewayConfig.idle = node.config().idle();
             try (GatewayServer gateway = GatewayServer.launch(gatewayConfig))
             {
-                Banner.engine(System.out, node);
+                Banner.engine(System.out, node, engine.replayService());
                 Banner.gateway(System.out, gateway);
                 ShutdownSignal.await();
             }

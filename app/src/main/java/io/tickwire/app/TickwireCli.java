@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         GatewayCommand.class,
         DumpCommand.class,
         SeqCommand.class,
+        ReplayCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {
@@ -25,7 +26,8 @@ import picocli.CommandLine.Command;
         "  tickwire run --rate 5000 --instruments 20 --seed 7",
         "  tickwire engine --journal ./data/journal --feed ticks.ndjson",
         "  tickwire dump --journal ./data/journal --from 1 --to 100 --symbol BTC-USD",
-        "  tickwire seq --journal ./data/journal --time 2024-05-01T12:00:00Z"
+        "  tickwire seq --journal ./data/journal --time 2024-05-01T12:00:00Z",
+        "  tickwire replay --journal ./data/journal --from 2024-05-01T12:00:00Z --speed 10x"
     })
 public final class TickwireCli implements Runnable
 {

@@ -62,8 +62,8 @@ class CliTest
     {
         final Result result = run("--help");
         assertThat(result.code()).isZero();
-        assertThat(result.out()).contains("run", "engine", "gateway", "dump", "seq", "Examples:");
-        for (final String command : List.of("run", "engine", "gateway", "dump", "seq"))
+        assertThat(result.out()).contains("run", "engine", "gateway", "dump", "seq", "replay", "Examples:");
+        for (final String command : List.of("run", "engine", "gateway", "dump", "seq", "replay"))
         {
             final Result help = run(command, "--help");
             assertThat(help.code()).as(command).isZero();

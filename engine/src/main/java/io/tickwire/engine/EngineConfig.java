@@ -38,6 +38,7 @@ public final class EngineConfig
     private String instanceName = DEFAULT_INSTANCE;
     private boolean acceptForeignJournal;
     private long minFreeDiskBytes = DEFAULT_MIN_FREE_DISK_BYTES;
+    private final List<java.util.function.Function<EngineNode, org.agrona.concurrent.Agent>> services = new ArrayList<>();
 
     /**
      * How agent threads wait when they have no work.
@@ -265,6 +266,23 @@ public final class EngineConfig
             throw new IllegalArgumentException("minFreeDiskBytes must not be negative");
         }
         this.minFreeDiskBytes = bytes;
+        return this;
+    }
+
+    public List<java.util.function.Function<EngineNode, org.agrona.concurrent.Agent>> services()
+    {
+        return services;
+    }
+
+    /**
+     * Adds a service that runs with the node: {@code factory} is called once the engine is recovered and
+     * running, and the agent it returns runs on its own thread (backoff idle strategy) until the node closes.
+     * The replay service ({@code io.tickwire.replay.ReplayServer}) comes this way: the engine module does not
+     * depend on the modules that read the journal.
+     */
+    public EngineConfig addService(final java.util.function.Function<EngineNode, org.agrona.concurrent.Agent> factory)
+    {
+        services.add(Objects.requireNonNull(factory));
         return this;
     }
 }

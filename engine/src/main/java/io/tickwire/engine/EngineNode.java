@@ -63,6 +63,7 @@ public final class EngineNode implements AutoCloseable
     private final long journalId;
     private final AtomicCounter stateCounter;
     private final JournalRepair.Result repair;
+    private final List<AgentRunner> serviceRunners = new ArrayList<>();
 
     /**
      * What start-up found in the journal.
@@ -234,6 +235,21 @@ public final class EngineNode implements AutoCloseable
         if (node.feedRunner != null)
         {
             AgentRunner.startOnThread(node.feedRunner);
+        }
+        try
+        {
+            for (final java.util.function.Function<EngineNode, org.agrona.concurrent.Agent> service : config.services())
+            {
+                final AgentRunner runner = new AgentRunner(AeronSupport.idleStrategy(EngineConfig.Idle.BACKOFF),
+                    Throwable::printStackTrace, null, service.apply(node));
+                node.serviceRunners.add(runner);
+                AgentRunner.startOnThread(runner);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            node.close();
+            throw ex;
         }
         return node;
     }
@@ -490,6 +506,7 @@ public final class EngineNode implements AutoCloseable
     @Override
     public void close()
     {
+        CloseHelper.closeAll(serviceRunners);
         CloseHelper.closeAll(feedRunner, simulatorRunner, engineRunner, aeron, journal, driver);
     }
 }

@@ -13,6 +13,12 @@ public final class CloseCodes
     public static final int INVALID_PAYLOAD = 1007;
     /** 1009: a message over the inbound size limit. */
     public static final int MESSAGE_TOO_BIG = 1009;
+    /**
+     * 1011: a resume answered {@code recovered:true} could not be completed (the journal was trimmed under it, or
+     * a read failed). Reconnect and subscribe again with the same {@code from}: the answer will be
+     * {@code recovered:false} with a snapshot, or a served resume.
+     */
+    public static final int RESUME_FAILED = 1011;
     /** 1013: the gateway is at its session or queue capacity. Retry later, ideally on another gateway. */
     public static final int TRY_AGAIN_LATER = 1013;
     /** 4008: slow consumer: a trade could not be queued within the session's outbound bound. Resume with from. */

@@ -5,7 +5,6 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
-import io.tickwire.codecs.BookChecksum;
 import io.tickwire.codecs.MarketDataDecoder;
 import io.tickwire.codecs.MarketDataListener;
 import io.tickwire.codecs.json.Channel;
@@ -23,6 +22,7 @@ import io.tickwire.codecs.sbe.TickerDecoder;
 import io.tickwire.codecs.sbe.TradeDecoder;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalReader;
+import io.tickwire.replay.RetainedPrefix;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -94,13 +94,16 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final JsonWriter writer = new JsonWriter();
     private final MarketDataJson json = new MarketDataJson(writer);
-    private final BookChecksum checksum = new BookChecksum();
-    private final DeltaEncoder deltaEncoder = new DeltaEncoder();
+    /** One encoder per {@link WireFormat}, by ordinal. */
+    private final FrameEncoder[] encoders = {new JsonFrames(), new SbeFrames()};
+    /** The message being fanned out, encoded at most once per format (by ordinal), shared by its sessions. */
+    private final ByteBuffer[] shared = new ByteBuffer[WireFormat.VALUES.length];
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final BatchHeaderDecoder batchHeader = new BatchHeaderDecoder();
     private JournalReader journalReader;
     private final JournalReader.ExcerptHandler journalHandler = this::onJournalBatch;
     private final OrderEntry orders;
+    private final Resumes resumes;
 
     private long lastAppliedSeq;
     private long batchEngineTime;
@@ -121,6 +124,22 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final Journal journal,
         final NanoClock clock)
     {
+        this(config, counters, bus, ingress, journal, clock, null);
+    }
+
+    /**
+     * @param replayer the agent that replays missed trades to resuming clients (on its own thread), or null:
+     *                 every resume is then answered {@code recovered:false}.
+     */
+    public GatewayAgent(
+        final GatewayConfig config,
+        final GatewayCounters counters,
+        final Subscription bus,
+        final ExclusivePublication ingress,
+        final Journal journal,
+        final NanoClock clock,
+        final ReplayAgent replayer)
+    {
         this.config = config;
         this.counters = counters;
         this.bus = bus;
@@ -132,6 +151,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         writer.wrap(scratch, 0);
         this.orders = new OrderEntry(config, counters, ingress, instruments,
             (session, frame) -> send(session, frame, clock.nanoTime()), new SystemEpochNanoClock());
+        this.resumes = new Resumes(this, config, counters, replayer);
     }
 
     // ------------------------------------------------------------------ Jetty threads: enqueue only
@@ -185,6 +205,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
         if (journal != null)
         {
+            // Definitions of cycles that retention deleted (a trimmed copy of a journal) come from its prefix file.
+            RetainedPrefix.read(journal.config().directory()).forEachDefinition(this::onInstrument);
             journalReader = new JournalReader(journal);
             while (journalReader.poll(journalHandler))
             {
@@ -222,7 +244,12 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             onCommand(command);
             work++;
         }
-        work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+        // Replay chunks before the bus: a chunk that reaches the last applied seq cuts its streams over to live.
+        work += resumes.poll(clock.nanoTime());
+        if (bus != null)
+        {
+            work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+        }
         work += orders.doWork();
         if (journalReader != null)
         {
@@ -393,6 +420,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
         touched.clear();
         batchEngineTime = engineTime;
+        if (config.benchIntendedTime)
+        {
+            ((JsonFrames)encoders[WireFormat.JSON.ordinal()]).benchIntendedTime(intendedTime);
+        }
         orders.onBatchStart(firstSeq, eventCount, engineTime, intendedTime);
     }
 
@@ -498,15 +529,15 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final GwInstrument.TradeList trades = instrument.batchTrades;
         for (int t = 0; t < trades.size; t++)
         {
-            ByteBuffer shared = null;
+            clearShared();
             final List<StreamSub> subs = instrument.tradeSubs;
             for (int i = 0; i < subs.size(); i++)
             {
                 final StreamSub sub = subs.get(i);
                 final ClientSession session = sub.session;
-                if (session.closing)
+                if (session.closing || sub.resume != null || trades.seq[t] <= sub.lastSentSeq)
                 {
-                    continue;
+                    continue; // replaying (the replay delivers it), or already delivered by the replay
                 }
                 if (session.bytesInFlight() > config.closeAboveBytes || session.ringFull())
                 {
@@ -519,17 +550,18 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 final ByteBuffer payload;
                 if (prev == trades.prev[t])
                 {
-                    if (shared == null)
+                    final int f = session.format.ordinal();
+                    if (shared[f] == null)
                     {
-                        shared = encodeTrade(instrument, trades, t, trades.prev[t]);
+                        shared[f] = encodeTrade(session.format, instrument, trades, t, trades.prev[t]);
                     }
-                    payload = shared.duplicate();
+                    payload = shared[f].duplicate();
                 }
                 else
                 {
-                    payload = encodeTrade(instrument, trades, t, prev);
+                    payload = encodeTrade(session.format, instrument, trades, t, prev);
                 }
-                send(session, payload, now);
+                sendData(session, payload, now);
                 sub.lastSentSeq = trades.seq[t];
             }
         }
@@ -547,7 +579,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         if (instrument.tickerInBatch)
         {
             instrument.tickerInBatch = false;
-            ByteBuffer shared = null;
+            clearShared();
             final long seq = instrument.lastTickerSeq;
             final List<StreamSub> subs = instrument.tickerSubs;
             for (int i = 0; i < subs.size(); i++)
@@ -570,17 +602,18 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 final ByteBuffer payload;
                 if (sub.lastSentSeq == instrument.tickerPrev)
                 {
-                    if (shared == null)
+                    final int f = sub.session.format.ordinal();
+                    if (shared[f] == null)
                     {
-                        shared = encodeTicker(instrument, instrument.tickerPrev);
+                        shared[f] = encodeTicker(sub.session.format, instrument, instrument.tickerPrev);
                     }
-                    payload = shared.duplicate();
+                    payload = shared[f].duplicate();
                 }
                 else
                 {
-                    payload = encodeTicker(instrument, sub.lastSentSeq);
+                    payload = encodeTicker(sub.session.format, instrument, sub.lastSentSeq);
                 }
-                send(sub.session, payload, now);
+                sendData(sub.session, payload, now);
                 sub.lastSentSeq = seq;
                 sub.lastSendNanos = now;
             }
@@ -596,7 +629,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
         final long seq = instrument.lastBookSeq;
         final long sharedPrev = view.lastPublishedSeq;
-        ByteBuffer shared = null;
+        clearShared();
         for (int i = 0; i < view.subs.size(); i++)
         {
             final StreamSub sub = view.subs.get(i);
@@ -615,20 +648,23 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 markDirty(sub);
                 continue;
             }
+            final WireFormat format = sub.session.format;
             final ByteBuffer payload;
             if (sub.lastSentSeq == sharedPrev)
             {
-                if (shared == null)
+                final int f = format.ordinal();
+                if (shared[f] == null)
                 {
-                    shared = encodeBook(instrument, view.published, view.next, seq, sharedPrev, false, false);
+                    shared[f] = encoders[f].book(instrument, view.published, view.next, seq, sharedPrev, false, false);
                 }
-                payload = shared.duplicate();
+                payload = shared[f].duplicate();
             }
             else
             {
-                payload = encodeBook(instrument, view.published, view.next, seq, sub.lastSentSeq, false, false);
+                payload = encoders[format.ordinal()].book(instrument, view.published, view.next, seq, sub.lastSentSeq,
+                    false, false);
             }
-            send(sub.session, payload, now);
+            sendData(sub.session, payload, now);
             sub.lastSentSeq = seq;
             sub.lastSendNanos = now;
         }
@@ -683,8 +719,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 {
                     continue;
                 }
-                send(session, encodeBook(instrument, sub.clientView, view.published, view.lastPublishedSeq,
-                    sub.lastSentSeq, reset, true), now);
+                sendData(session, encoders[session.format.ordinal()].book(instrument, sub.clientView, view.published,
+                    view.lastPublishedSeq, sub.lastSentSeq, reset, true), now);
                 sub.lastSentSeq = view.lastPublishedSeq;
             }
             else if (sub.channel == Channel.TICKER)
@@ -693,7 +729,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 {
                     continue;
                 }
-                send(session, encodeTicker(instrument, sub.lastSentSeq), now);
+                sendData(session, encodeTicker(session.format, instrument, sub.lastSentSeq), now);
                 sub.lastSentSeq = instrument.lastTickerSeq;
             }
             sub.lastSendNanos = now;
@@ -702,7 +738,31 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
     }
 
-    private void send(final ClientSession session, final ByteBuffer payload, final long now)
+    /**
+     * @return the last seq applied to the gateway's view.
+     */
+    long lastAppliedSeq()
+    {
+        return lastAppliedSeq;
+    }
+
+    /**
+     * Queues a market-data message or heartbeat, in the session's format.
+     */
+    void sendData(final ClientSession session, final ByteBuffer payload, final long now)
+    {
+        send(session, payload, session.format.opCode, now);
+    }
+
+    /**
+     * Queues a reply: a JSON text frame in every format.
+     */
+    void send(final ClientSession session, final ByteBuffer payload, final long now)
+    {
+        send(session, payload, org.eclipse.jetty.websocket.core.OpCode.TEXT, now);
+    }
+
+    private void send(final ClientSession session, final ByteBuffer payload, final byte opCode, final long now)
     {
         if (session.closing)
         {
@@ -714,7 +774,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             return;
         }
         final int length = payload.remaining();
-        session.send(payload, now);
+        session.send(payload, opCode, now);
         counters.messagesSent.lazySet(counters.messagesSent.get() + 1);
         counters.bytesSent.lazySet(counters.bytesSent.get() + length);
         if (!session.needsFlush)
@@ -778,8 +838,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             }
             if (now - session.lastOutboundNanos >= heartbeatNanos && session.framesInFlight() == 0)
             {
-                writer.wrap(scratch, 0);
-                send(session, copy(json.heartbeat(lastAppliedSeq)), now);
+                sendData(session, encoders[session.format.ordinal()].heartbeat(lastAppliedSeq), now);
                 work++;
             }
             if (session.progressed())
@@ -808,65 +867,25 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         return ByteBuffer.wrap(bytes);
     }
 
-    private ByteBuffer encodeTrade(final GwInstrument instrument, final GwInstrument.TradeList trades, final int t, final long prev)
+    private void clearShared()
     {
-        writer.wrap(scratch, 0);
-        return copy(json.trade(instrument.symbol, trades.seq[t], prev, trades.price[t], instrument.priceScale,
-            trades.qty[t], instrument.qtyScale, trades.side[t], batchEngineTime));
+        Arrays.fill(shared, null);
     }
 
-    private ByteBuffer encodeTicker(final GwInstrument instrument, final long prev)
-    {
-        writer.wrap(scratch, 0);
-        return copy(json.ticker(instrument.symbol, instrument.lastTickerSeq, prev, instrument.priceScale,
-            instrument.qtyScale, instrument.bid, instrument.bidQty, instrument.ask, instrument.askQty, instrument.last,
-            instrument.lastQty, instrument.volume, instrument.tickerTime));
-    }
-
-    private ByteBuffer encodeBook(
+    private ByteBuffer encodeTrade(
+        final WireFormat format,
         final GwInstrument instrument,
-        final DepthView.Levels from,
-        final DepthView.Levels to,
-        final long seq,
-        final long prev,
-        final boolean snapshot,
-        final boolean conflated)
+        final GwInstrument.TradeList trades,
+        final int t,
+        final long prev)
     {
-        writer.wrap(scratch, 0);
-        json.beginBook(instrument.symbol, seq, prev, snapshot, instrument.priceScale, instrument.qtyScale);
-        if (snapshot)
-        {
-            for (int i = 0; i < to.bids; i++)
-            {
-                json.level(to.bidPx[i], to.bidQty[i]);
-            }
-            json.endSide();
-            for (int i = 0; i < to.asks; i++)
-            {
-                json.level(to.askPx[i], to.askQty[i]);
-            }
-            json.endSide();
-        }
-        else
-        {
-            DepthView.delta(from, to, deltaEncoder);
-        }
-        return copy(json.endBook(to.checksum(checksum, instrument.priceScale, instrument.qtyScale), conflated));
+        return encoders[format.ordinal()].trade(instrument, trades.seq[t], prev, trades.price[t], trades.qty[t],
+            trades.side[t], batchEngineTime);
     }
 
-    private final class DeltaEncoder implements DepthView.DeltaSink
+    private ByteBuffer encodeTicker(final WireFormat format, final GwInstrument instrument, final long prev)
     {
-        @Override
-        public void level(final long price, final long qty)
-        {
-            json.level(price, qty);
-        }
-
-        @Override
-        public void endSide()
-        {
-            json.endSide();
-        }
+        return encoders[format.ordinal()].ticker(instrument, instrument.lastTickerSeq, prev);
     }
 
     // ------------------------------------------------------------------ sessions and requests
@@ -972,7 +991,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             case PING ->
             {
                 writer.wrap(scratch, 0);
-                send(session, copy(json.pong(request.idBuffer(), 0, request.idLength(), lastAppliedSeq)), now);
+                send(session, copy(json.pong(request.idBuffer(), 0, request.idLength(), lastAppliedSeq,
+                    resumes.epoch())), now);
             }
             case INSTRUMENTS ->
             {
@@ -980,7 +1000,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 json.beginInstruments(request.idBuffer(), 0, request.idLength());
                 for (final GwInstrument instrument : instrumentList)
                 {
-                    json.instrument(instrument.symbol, instrument.priceScale, instrument.qtyScale, instrument.tickSize,
+                    json.instrument(instrument.symbol, instrument.instrumentId, instrument.priceScale,
+                        instrument.qtyScale, instrument.tickSize,
                         instrument.lotSize, instrument.mode);
                 }
                 send(session, copy(json.endInstruments()), now);
@@ -1119,13 +1140,30 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             return;
         }
         final long seq = lastAppliedSeq;
+        final long from = request.from();
+        ResumeResult resume = ResumeResult.NONE;
+        ReplayRequest replay = null;
+        if (request.hasFrom())
+        {
+            final boolean needsReplay = channel == Channel.TRADES && from < seq;
+            resume = resumes.decide(from, request.hasEpoch(), request.epoch(), seq, needsReplay);
+            if (resume == ResumeResult.RECOVERED && needsReplay)
+            {
+                replay = resumes.offer(resolved, from, session.format);
+                resume = replay != null ? ResumeResult.RECOVERED : ResumeResult.NOT_RECOVERED;
+            }
+            resumes.record(resume);
+        }
+        final boolean recovered = resume == ResumeResult.RECOVERED;
+        final StreamSub[] replaying = replay != null ? new StreamSub[resolved.length] : null;
         final long minInterval = request.maxHzMilli() > 0 ? 1_000_000_000_000L / request.maxHzMilli() : 0;
         writer.wrap(scratch, 0);
         send(session, copy(json.subscribed(request.idBuffer(), 0, request.idLength(), channel, request.symbols(),
-            request.symbolCount(), seq, request.hasFrom() ? ResumeResult.NOT_RECOVERED : ResumeResult.NONE,
-            channel == Channel.BOOK ? depth : 0, request.maxHzMilli())), now);
-        for (final GwInstrument instrument : resolved)
+            request.symbolCount(), seq, resumes.epoch(), resume, channel == Channel.BOOK ? depth : 0,
+            request.maxHzMilli())), now);
+        for (int r = 0; r < resolved.length; r++)
         {
+            final GwInstrument instrument = resolved[r];
             final StreamSub existing = find(session, channel, instrument);
             if (existing != null)
             {
@@ -1144,23 +1182,42 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 case TICKER -> instrument.tickerSubs.add(sub);
                 case BOOK -> view.subs.add(sub);
             }
-            sendSnapshot(sub, seq, seq, now);
+            if (recovered && channel == Channel.TRADES)
+            {
+                sub.lastSentSeq = from; // the first trade, replayed or live, has prev = from
+            }
+            else
+            {
+                // A resumed book or ticker continues the client's chain (prev = from) with one catch-up snapshot.
+                sendSnapshot(sub, seq, recovered ? from : seq, recovered, now);
+            }
+            if (replaying != null)
+            {
+                replaying[r] = sub;
+            }
+        }
+        if (replaying != null)
+        {
+            resumes.start(session, replaying, replay);
         }
     }
 
-    private void sendSnapshot(final StreamSub sub, final long seq, final long prev, final long now)
+    /**
+     * @param conflated a resume's catch-up: a book snapshot is marked {@code "conflated":true}.
+     */
+    private void sendSnapshot(
+        final StreamSub sub, final long seq, final long prev, final boolean conflated, final long now)
     {
         final GwInstrument instrument = sub.instrument;
+        final FrameEncoder encoder = encoders[sub.session.format.ordinal()];
         if (sub.channel == Channel.BOOK)
         {
-            send(sub.session, encodeBook(instrument, sub.view.published, sub.view.published, seq, prev, true, false), now);
+            sendData(sub.session, encoder.book(instrument, sub.view.published, sub.view.published, seq, prev, true,
+                conflated), now);
         }
         else if (sub.channel == Channel.TICKER)
         {
-            writer.wrap(scratch, 0);
-            send(sub.session, copy(json.ticker(instrument.symbol, seq, prev, instrument.priceScale, instrument.qtyScale,
-                instrument.bid, instrument.bidQty, instrument.ask, instrument.askQty, instrument.last, instrument.lastQty,
-                instrument.volume, instrument.tickerTime)), now);
+            sendData(sub.session, encoder.ticker(instrument, seq, prev), now);
         }
         sub.lastSentSeq = seq;
         sub.lastSendNanos = now;
@@ -1195,7 +1252,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         for (final GwInstrument instrument : resolved)
         {
             final StreamSub sub = find(session, request.channel(), instrument);
-            sendSnapshot(sub, lastAppliedSeq, sub.lastSentSeq, now);
+            sendSnapshot(sub, lastAppliedSeq, sub.lastSentSeq, false, now);
         }
     }
 
@@ -1232,8 +1289,12 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         return null;
     }
 
-    private static void detach(final StreamSub sub)
+    private void detach(final StreamSub sub)
     {
+        if (sub.resume != null)
+        {
+            resumes.detach(sub);
+        }
         if (sub.dirty)
         {
             sub.dirty = false;

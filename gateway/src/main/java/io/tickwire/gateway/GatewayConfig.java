@@ -54,6 +54,11 @@ public final class GatewayConfig
      * valid, or the upgrade is refused with HTTP 401.
      */
     public byte[] jwtSecret;
+    /**
+     * The symbols a connection without a token may subscribe to (others get NOT_ENTITLED); every symbol by
+     * default. {@code tickwire replay --symbols} sets it to restrict a replay endpoint.
+     */
+    public SymbolEntitlements anonymousSymbols = SymbolEntitlements.ALL;
     /** Refuse upgrades that carry no token (HTTP 401). Needs {@link #jwtSecret}. */
     public boolean requireToken;
     /** Clock skew tolerated when checking a token's {@code exp} and {@code nbf}. */
@@ -97,8 +102,20 @@ public final class GatewayConfig
     public int maxFramesInFlight = 1024;
     /** Inbound commands queued from Jetty threads to the gateway agent; when full, new sessions get 1013. */
     public int commandQueueCapacity = 65_536;
-    /** Idle strategy of the gateway agent. */
+    /**
+     * Trade replays in progress at once (resumes of trades from before the gateway's last applied seq); beyond
+     * it a resume is answered {@code recovered:false} with a restart at the current seq. Each holds at most two
+     * chunks of up to about 32 KiB.
+     */
+    public int maxReplays = 1_024;
+    /** Idle strategy of the gateway agent (and of its replay agent). */
     public EngineConfig.Idle idle = EngineConfig.Idle.BACKOFF;
+    /**
+     * Load rigs only: trade messages carry {@code "intended"}, the intended time of the input that caused them
+     * (docs/protocol.md, "Benchmark field"), so a client in another process measures latency from when the
+     * event was due. Off by default.
+     */
+    public boolean benchIntendedTime;
     /** Directory of static files served at /, or null for the built-in page. */
     public Path staticDirectory;
     /**

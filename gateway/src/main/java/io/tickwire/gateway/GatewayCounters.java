@@ -36,6 +36,18 @@ public final class GatewayCounters
     public final AtomicLong orderRejects = new AtomicLong();
     /** {@code fill} messages sent. */
     public final AtomicLong fills = new AtomicLong();
+    /** Resumes ({@code subscribe} with {@code from}) answered {@code recovered:true}. */
+    public final AtomicLong resumesRecovered = new AtomicLong();
+    /** Resumes answered {@code recovered:false}. */
+    public final AtomicLong resumesNotRecovered = new AtomicLong();
+    /** Trade replays that reached the live stream and cut over. */
+    public final AtomicLong resumesCutOver = new AtomicLong();
+    /** Served resumes that failed during the replay (closed with 1011). */
+    public final AtomicLong resumesFailed = new AtomicLong();
+    /** Trade replays in progress (resumed subscriptions not yet live). */
+    public final AtomicLong activeReplays = new AtomicLong();
+    /** Trade messages sent from replays. */
+    public final AtomicLong replayedTrades = new AtomicLong();
     /** Upgrades refused (Jetty threads): Origin not allowed (403). */
     public final AtomicLong upgradesRefusedOrigin = new AtomicLong();
     /** Upgrades refused: token missing where required, or invalid (401). */

@@ -6,6 +6,7 @@ import io.aeron.Subscription;
 import io.tickwire.engine.AeronSupport;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalConfig;
+import io.tickwire.replay.JournalReplaySource;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SystemNanoClock;
@@ -46,6 +47,9 @@ public final class GatewayServer implements AutoCloseable
     private final Journal journal;
     private final GatewayAgent agent;
     private final AgentRunner runner;
+    private final ReplayAgent replayer;
+    /** The replay agent's runner (resumes), or null without a journal. */
+    private final AgentRunner replayRunner;
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionLimiter limiter;
@@ -65,7 +69,20 @@ public final class GatewayServer implements AutoCloseable
             final Subscription bus = client.addSubscription(config.busChannel, config.busStreamId);
             final ExclusivePublication ingress = config.ingressChannel != null ?
                 client.addExclusivePublication(config.ingressChannel, config.ingressStreamId) : null;
-            agent = new GatewayAgent(config, counters, bus, ingress, opened, new SystemNanoClock());
+            ReplayAgent replayer = null;
+            if (opened != null)
+            {
+                final Journal journal = opened;
+                replayer = new ReplayAgent(() -> new JournalReplaySource(journal), 2 * config.maxReplays);
+                replayRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle), Throwable::printStackTrace, null,
+                    replayer);
+            }
+            else
+            {
+                replayRunner = null;
+            }
+            this.replayer = replayer;
+            agent = new GatewayAgent(config, counters, bus, ingress, opened, new SystemNanoClock(), replayer);
             runner = new AgentRunner(AeronSupport.idleStrategy(config.idle), Throwable::printStackTrace, null, agent);
 
             final QueuedThreadPool threads = new QueuedThreadPool(32, 4);
@@ -211,8 +228,12 @@ public final class GatewayServer implements AutoCloseable
     {
         final GatewayServer gateway = new GatewayServer(config);
         AgentRunner.startOnThread(gateway.runner);
+        if (gateway.replayRunner != null)
+        {
+            AgentRunner.startOnThread(gateway.replayRunner);
+        }
         final long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (!gateway.agent.caughtUp())
+        while (!gateway.agent.caughtUp() || (gateway.replayer != null && !gateway.replayer.ready()))
         {
             if (System.nanoTime() > deadline)
             {
@@ -305,7 +326,7 @@ public final class GatewayServer implements AutoCloseable
         }
         finally
         {
-            CloseHelper.closeAll(runner, aeron, journal);
+            CloseHelper.closeAll(runner, replayRunner, aeron, journal);
         }
     }
 }

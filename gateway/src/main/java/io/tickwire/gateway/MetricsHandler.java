@@ -72,6 +72,19 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             counter(b, "tickwire_gateway_bus_gaps_total", "Seq jumps seen on the bus", c.busGaps.get());
             counter(b, "tickwire_gateway_levels_dropped_total", "Book levels beyond maxLevelsPerSide (a misconfiguration)", c.levelsDropped.get());
             counter(b, "tickwire_gateway_gap_events_filled_total", "Events filled from the journal after a bus gap", c.gapEventsFilledFromJournal.get());
+            b.append("# HELP tickwire_gateway_resumes_total Resumes (subscribe with from), by answer\n")
+                .append("# TYPE tickwire_gateway_resumes_total counter\n")
+                .append("tickwire_gateway_resumes_total{recovered=\"true\"} ").append(c.resumesRecovered.get())
+                .append('\n')
+                .append("tickwire_gateway_resumes_total{recovered=\"false\"} ").append(c.resumesNotRecovered.get())
+                .append('\n');
+            counter(b, "tickwire_gateway_resume_cutovers_total", "Trade replays that caught up and went live",
+                c.resumesCutOver.get());
+            counter(b, "tickwire_gateway_resume_failures_total", "Served resumes that failed mid-replay (closed 1011)",
+                c.resumesFailed.get());
+            gauge(b, "tickwire_gateway_active_replays", "Trade replays in progress", c.activeReplays.get());
+            counter(b, "tickwire_gateway_replayed_trades_total", "Trade messages sent from replays",
+                c.replayedTrades.get());
             gauge(b, "tickwire_gateway_last_seq", "Last seq applied", c.lastSeq.get());
             counter(b, "tickwire_gateway_orders_sent_total", "Orders sent to the engine", c.ordersSent.get());
             counter(b, "tickwire_gateway_cancels_sent_total", "Cancels sent to the engine on request", c.cancelsSent.get());

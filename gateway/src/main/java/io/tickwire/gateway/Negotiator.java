@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  *     <li>{@code Origin} not in {@code allowedOrigins}: HTTP 403.</li>
  *     <li>token (header {@code Authorization: Bearer}, else query {@code ?token=}) missing where required,
  *     malformed, forged, expired or not yet valid: HTTP 401 with a {@code WWW-Authenticate} challenge.</li>
- *     <li>subprotocols offered but not {@code json}: HTTP 400.</li>
+ *     <li>subprotocols offered but neither {@code json} nor {@code tickwire.sbe.v1}: HTTP 400.</li>
  *     <li>{@code maxSessions} reached: HTTP 503; {@code maxSessionsPerIp} reached: HTTP 429.</li>
  *     <li>the gateway is down (its media driver was lost, docs/reliability.md): HTTP 503.</li>
  * </ol>
@@ -98,14 +98,17 @@ final class Negotiator implements WebSocketNegotiator
         }
 
         final List<String> offered = request.getSubProtocols();
+        WireFormat format = WireFormat.JSON;
         if (offered != null && !offered.isEmpty())
         {
-            if (!offered.contains("json"))
+            format = WireFormat.choose(offered);
+            if (format == null)
             {
-                return refuse(response, callback, 400, "unsupported subprotocol (this gateway speaks json)",
+                return refuse(response, callback, 400,
+                    "unsupported subprotocol (this gateway speaks json and tickwire.sbe.v1)",
                     counters.upgradesRefusedBadRequest);
             }
-            response.setAcceptedSubProtocol("json");
+            response.setAcceptedSubProtocol(format.subprotocol);
         }
 
         final String down = downReason.get();
@@ -137,7 +140,7 @@ final class Negotiator implements WebSocketNegotiator
                 admission.release();
             }
         });
-        return new WsEndpoint(agent, config.maxInboundMessageBytes, principal, admission);
+        return new WsEndpoint(agent, config.maxInboundMessageBytes, principal, admission, format);
     }
 
     /**
@@ -165,7 +168,7 @@ final class Negotiator implements WebSocketNegotiator
     {
         if (verifier == null)
         {
-            return Principal.ANONYMOUS;
+            return anonymous();
         }
         final String token = token(request);
         if (token == null)
@@ -174,9 +177,15 @@ final class Negotiator implements WebSocketNegotiator
             {
                 throw new TokenVerifier.InvalidTokenException("missing token");
             }
-            return Principal.ANONYMOUS;
+            return anonymous();
         }
         return verifier.verify(token);
+    }
+
+    private Principal anonymous()
+    {
+        return config.anonymousSymbols == SymbolEntitlements.ALL ? Principal.ANONYMOUS :
+            new Principal(null, config.anonymousSymbols, false, Long.MAX_VALUE);
     }
 
     /**

@@ -20,6 +20,8 @@ final class StreamSub
     boolean closeOnLag;
     /** Behind: the next message will be a conflated catch-up. */
     boolean dirty;
+    /** A trades subscription replaying missed trades (live dispatch skips it), or null once live. */
+    Resumes.Resume resume;
     /** For a dirty book subscription: the client's view when it fell behind. */
     final DepthView.Levels clientView;
 

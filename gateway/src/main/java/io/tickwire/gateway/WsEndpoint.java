@@ -15,9 +15,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Jetty's side of one connection (JSON protocol). Runs on Jetty threads and touches no gateway state: it
- * reassembles text messages (bounded), checks UTF-8, and hands each message to the gateway agent's queue.
- * Binary messages are refused in the JSON protocol (1003). It carries the connection's {@link Principal}
+ * Jetty's side of one connection. Runs on Jetty threads and touches no gateway state: it reassembles text
+ * messages (bounded), checks UTF-8, and hands each message to the gateway agent's queue. Requests are JSON
+ * text in both protocols, so binary messages from the client are refused in both (1003). It carries the
+ * connection's {@link Principal}
  * (established at upgrade) to the agent, and releases the connection's {@link ConnectionLimiter.Admission}
  * when Jetty reports it closed.
  */
@@ -27,6 +28,7 @@ final class WsEndpoint implements FrameHandler
     private final int maxMessageBytes;
     private final Principal principal;
     private final ConnectionLimiter.Admission admission;
+    private final WireFormat format;
     private CoreSession core;
     private byte[] assembly = new byte[256];
     private int assembled;
@@ -36,8 +38,10 @@ final class WsEndpoint implements FrameHandler
         final GatewayAgent agent,
         final int maxMessageBytes,
         final Principal principal,
-        final ConnectionLimiter.Admission admission)
+        final ConnectionLimiter.Admission admission,
+        final WireFormat format)
     {
+        this.format = format;
         this.agent = agent;
         this.maxMessageBytes = maxMessageBytes;
         this.principal = principal;
@@ -47,6 +51,11 @@ final class WsEndpoint implements FrameHandler
     Principal principal()
     {
         return principal;
+    }
+
+    WireFormat format()
+    {
+        return format;
     }
 
     CoreSession core()
@@ -112,7 +121,10 @@ final class WsEndpoint implements FrameHandler
                 break;
             case OpCode.BINARY:
                 callback.succeeded();
-                core.close(CloseStatus.BAD_DATA, "binary messages are not part of the JSON protocol", Callback.NOOP);
+                core.close(CloseStatus.BAD_DATA, format == WireFormat.JSON ?
+                    "binary messages are not part of the JSON protocol" :
+                    "binary messages from clients are not part of tickwire.sbe.v1; send requests as JSON text",
+                    Callback.NOOP);
                 return;
             default:
                 break; // PING is answered and CLOSE handled by Jetty's session

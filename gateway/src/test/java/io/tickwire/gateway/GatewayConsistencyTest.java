@@ -1,10 +1,12 @@
 package io.tickwire.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +17,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real engine and gateway, a real JDK WebSocket client: the client's books rebuilt from snapshot plus
+ * A real engine and gateway, a real JDK WebSocket client, once per protocol (JSON, and the binary
+ * {@code tickwire.sbe.v1} decoded by {@link SbeTestDecoder}): the client's books rebuilt from snapshot plus
  * deltas match the journal's book at every seq, every checksum verifies, prev chains are unbroken, and the
  * trades and tickers received are exactly the journal's.
  */
@@ -24,19 +27,22 @@ class GatewayConsistencyTest
     @TempDir
     Path dir;
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"json", "tickwire.sbe.v1"})
     @Timeout(120)
-    void booksTradesAndTickersMatchTheJournalAtEverySeq() throws Exception
+    void booksTradesAndTickersMatchTheJournalAtEverySeq(final String protocol) throws Exception
     {
         final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
-        System.out.println("GatewayConsistencyTest seed=" + seed);
+        System.out.println("GatewayConsistencyTest " + protocol + " seed=" + seed);
         final int depth = 5;
         final StreamChecker checker = new StreamChecker();
         final List<String> symbols = List.of("BTC-USD", "ETH-USD", "SOL-USD", "BNB-USD");
         try (TickwireFixture fixture = new TickwireFixture(dir, 4, 3_000, seed, c -> { }))
         {
-            try (JdkClient client = new JdkClient(fixture.streamUri()))
+            try (JdkClient client = new JdkClient(HttpClient.newHttpClient(), fixture.streamUri(), Map.of(), protocol))
             {
+                assertThat(client.subprotocol()).isEqualTo(protocol);
+                client.send("{\"op\":\"instruments\",\"id\":0}"); // binary messages name instruments by id
                 client.send("{\"op\":\"subscribe\",\"id\":1,\"channel\":\"book\",\"depth\":" + depth +
                     ",\"symbols\":[\"BTC-USD\",\"ETH-USD\",\"SOL-USD\",\"BNB-USD\"]}");
                 client.send("{\"op\":\"subscribe\",\"id\":\"t\",\"channel\":\"trades\",\"symbols\":[\"BTC-USD\",\"ETH-USD\",\"SOL-USD\",\"BNB-USD\"]}");
@@ -60,6 +66,16 @@ class GatewayConsistencyTest
                     checker.accept(m);
                 }
                 assertThat(pong.path("id").asInt()).isEqualTo(99);
+                if ("json".equals(protocol))
+                {
+                    assertThat(client.binaryMessages.get()).isZero();
+                }
+                else
+                {
+                    assertThat(client.binaryMessages.get()).isPositive();
+                    assertThat(client.textTypes.keySet()).as("text messages of the binary protocol")
+                        .containsOnly("instruments", "subscribed", "pong");
+                }
             }
         }
 

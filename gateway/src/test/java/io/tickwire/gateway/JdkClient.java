@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A test client on the JDK's {@code java.net.http.WebSocket}: collects every message as a parsed JSON tree.
- * Reading can be paused (no demand: TCP back pressure reaches the gateway) and resumed.
+ * Reading can be paused (no demand: TCP back pressure reaches the gateway) and resumed. With the subprotocol
+ * {@code tickwire.sbe.v1} it decodes binary messages with {@link SbeTestDecoder} into the JSON protocol's form
+ * (so the same checks apply) and counts which arrived as text and which as binary.
  */
 public final class JdkClient implements WebSocket.Listener, TestSocket
 {
@@ -31,6 +33,13 @@ public final class JdkClient implements WebSocket.Listener, TestSocket
     public final AtomicReference<String> closeReason = new AtomicReference<>();
     public volatile int closeCode = -1;
     private final StringBuilder partial = new StringBuilder();
+    private final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
+    private final SbeTestDecoder decoder = new SbeTestDecoder();
+    /** Binary messages received. */
+    public final java.util.concurrent.atomic.AtomicLong binaryMessages = new java.util.concurrent.atomic.AtomicLong();
+    /** Text messages received, by type. */
+    public final Map<String, java.util.concurrent.atomic.AtomicLong> textTypes =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile boolean owed;
@@ -46,9 +55,30 @@ public final class JdkClient implements WebSocket.Listener, TestSocket
      */
     public JdkClient(final HttpClient http, final URI uri, final Map<String, String> headers) throws Exception
     {
+        this(http, uri, headers, new String[0]);
+    }
+
+    /**
+     * @param subprotocols offered in this order of preference (none: no header).
+     */
+    public JdkClient(final HttpClient http, final URI uri, final Map<String, String> headers,
+        final String... subprotocols) throws Exception
+    {
         final WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
+        if (subprotocols.length > 0)
+        {
+            builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
         socket = builder.buildAsync(uri, this).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * @return the subprotocol the server accepted ("" for none).
+     */
+    public String subprotocol()
+    {
+        return socket.getSubprotocol();
     }
 
     /**
@@ -173,16 +203,41 @@ public final class JdkClient implements WebSocket.Listener, TestSocket
         partial.append(data);
         if (last)
         {
+            final JsonNode node;
             try
             {
-                messages.add(MAPPER.readTree(partial.toString()));
+                node = MAPPER.readTree(partial.toString());
             }
             catch (final Exception ex)
             {
                 throw new IllegalStateException("not JSON: " + partial, ex);
             }
+            textTypes.computeIfAbsent(node.path("type").asText(), t -> new java.util.concurrent.atomic.AtomicLong())
+                .incrementAndGet();
+            decoder.onText(node);
+            messages.add(node);
             partial.setLength(0);
         }
+        return demandNext(webSocket);
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(final WebSocket webSocket, final ByteBuffer data, final boolean last)
+    {
+        final byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        partialBinary.writeBytes(bytes);
+        if (last)
+        {
+            binaryMessages.incrementAndGet();
+            messages.add(decoder.decode(partialBinary.toByteArray()));
+            partialBinary.reset();
+        }
+        return demandNext(webSocket);
+    }
+
+    private CompletionStage<?> demandNext(final WebSocket webSocket)
+    {
         if (paused.get())
         {
             owed = true;

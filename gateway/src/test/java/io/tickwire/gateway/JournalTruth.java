@@ -11,6 +11,7 @@ import io.tickwire.codecs.sbe.TradeDecoder;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalConfig;
 import io.tickwire.engine.journal.JournalReader;
+import io.tickwire.replay.RetainedPrefix;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +59,8 @@ public final class JournalTruth implements MarketDataListener
         final JournalTruth truth = new JournalTruth();
         truth.check = check;
         final MarketDataDecoder decoder = new MarketDataDecoder();
+        // Definitions of cycles that retention deleted (a trimmed journal).
+        RetainedPrefix.read(journalDir).forEachDefinition(truth::onInstrument);
         try (Journal journal = Journal.open(JournalConfig.of(journalDir).asReadOnly());
             JournalReader reader = new JournalReader(journal))
         {

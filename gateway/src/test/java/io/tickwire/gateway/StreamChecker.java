@@ -25,7 +25,11 @@ public final class StreamChecker
     public final List<BookView> bookViews = new ArrayList<>();
     public final List<JournalTruth.TradeRow> trades = new ArrayList<>();
     public final List<JournalTruth.TickerRow> tickers = new ArrayList<>();
+    /** The seq of each stream's first subscription (a served resume keeps it). */
     public final Map<String, Long> subscribedAt = new HashMap<>();
+    /** {@code subscribed} replies with {@code "recovered":true} / {@code false}. */
+    public final List<JsonNode> resumed = new ArrayList<>();
+    public final List<JsonNode> notRecovered = new ArrayList<>();
     /** False: check chains and checksums but keep no book views (cheaper, for clients not compared to the journal). */
     public boolean recordViews = true;
     public int heartbeats;
@@ -47,11 +51,22 @@ public final class StreamChecker
         {
             case "subscribed" ->
             {
+                final boolean recovered = m.path("recovered").asBoolean(false);
+                if (m.has("recovered"))
+                {
+                    (recovered ? resumed : notRecovered).add(m);
+                }
                 for (final JsonNode symbol : m.path("symbols"))
                 {
                     final String key = m.path("channel").asText() + "/" + symbol.asText();
+                    if (recovered)
+                    {
+                        // A served resume continues the stream: its first message has prev = the client's from.
+                        assertThat(lastSeq).as("a resumed stream was subscribed before: %s", m).containsKey(key);
+                        continue;
+                    }
                     lastSeq.put(key, m.path("seq").asLong());
-                    subscribedAt.put(key, m.path("seq").asLong());
+                    subscribedAt.putIfAbsent(key, m.path("seq").asLong());
                 }
             }
             case "trade", "book", "ticker" ->

@@ -23,12 +23,23 @@ public final class TickwireFixture implements AutoCloseable
     public TickwireFixture(final Path dir, final int instruments, final double rate, final long seed,
         final Consumer<GatewayConfig> customizer) throws Exception
     {
+        this(dir, instruments, rate, seed, e -> { }, customizer);
+    }
+
+    /**
+     * @param engineCustomizer adjusts the engine's configuration (a roll cycle for the journal, ...).
+     */
+    public TickwireFixture(final Path dir, final int instruments, final double rate, final long seed,
+        final Consumer<EngineConfig> engineCustomizer, final Consumer<GatewayConfig> customizer) throws Exception
+    {
         journal = dir.resolve("journal");
-        engine = EngineNode.launch(new EngineConfig()
+        final EngineConfig engineConfig = new EngineConfig()
             .journal(JournalConfig.of(journal))
             .instruments(InstrumentSpec.defaults(instruments))
             .simulatorRate(rate)
-            .simulatorSeed(seed));
+            .simulatorSeed(seed);
+        engineCustomizer.accept(engineConfig);
+        engine = EngineNode.launch(engineConfig);
         final GatewayConfig config = new GatewayConfig();
         config.port = 0;
         config.host = "127.0.0.1";

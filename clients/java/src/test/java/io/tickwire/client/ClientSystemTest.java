@@ -252,7 +252,7 @@ class ClientSystemTest
         try (TickwireFixture fixture = new TickwireFixture(dir, 4, 500, seed, c -> { });
             WsProxy proxy = new WsProxy(fixture.gateway.port());
             TickwireClient client = TickwireClient.connect(config(seed, proxy.uri())
-                .requestTimeout(Duration.ofMillis(500)).heartbeatTimeout(Duration.ofMillis(2_500)), recorder))
+                .requestTimeout(Duration.ofSeconds(4)).heartbeatTimeout(Duration.ofSeconds(8)), recorder))
         {
             final List<Instrument> instruments = client.instruments().get(30, TimeUnit.SECONDS);
             assertThat(instruments).extracting(Instrument::symbol).containsExactlyElementsOf(SYMBOLS);
@@ -330,9 +330,11 @@ class ClientSystemTest
 
     private static ClientConfig config(final long seed, final URI... urls)
     {
-        // A loaded 2-core box can take seconds for a first handshake: a generous connect timeout.
+        // A loaded 2-core box can take seconds for a first handshake and starve threads for seconds: generous
+        // connect and heartbeat timeouts (the watchdog test sets its own, and freezes the connection for real).
         return new ClientConfig().urls(List.of(urls)).seed(seed).initialBackoff(Duration.ofMillis(50))
-            .maxBackoff(Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(15));
+            .maxBackoff(Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(15))
+            .heartbeatTimeout(Duration.ofSeconds(30));
     }
 
     private static long seed(final String test)

@@ -36,6 +36,8 @@ public final class ClientRequest
     private int symbolCount;
     private int depth;
     private long from;
+    private long epoch;
+    private boolean hasEpoch;
     private long maxHzMilli;
     private SlowConsumerPolicy policy;
     private String orderSymbol;
@@ -73,6 +75,8 @@ public final class ClientRequest
         symbolCount = 0;
         depth = 0;
         from = -1;
+        epoch = 0;
+        hasEpoch = false;
         maxHzMilli = 0;
         policy = null;
         orderSymbol = null;
@@ -212,6 +216,23 @@ public final class ClientRequest
     }
 
     /**
+     * @return true if the request carried {@code epoch} (only valid together with {@code from}).
+     */
+    public boolean hasEpoch()
+    {
+        return hasEpoch;
+    }
+
+    /**
+     * @return {@code epoch}: the journal identity the client's {@code from} belongs to (16 hex digits read as
+     * an unsigned 64-bit value), or 0 when absent.
+     */
+    public long epoch()
+    {
+        return epoch;
+    }
+
+    /**
      * @return {@code maxHz} in thousandths of Hz (1 .. 1,000,000), rounded, or 0 when absent.
      */
     public long maxHzMilli()
@@ -299,6 +320,10 @@ public final class ClientRequest
         {
             builder.append(", from=").append(from);
         }
+        if (hasEpoch)
+        {
+            builder.append(", epoch=").append(String.format("%016x", epoch));
+        }
         if (maxHzMilli > 0)
         {
             builder.append(", maxHzMilli=").append(maxHzMilli);
@@ -381,6 +406,12 @@ public final class ClientRequest
     void from(final long from)
     {
         this.from = from;
+    }
+
+    void epoch(final long epoch)
+    {
+        this.epoch = epoch;
+        this.hasEpoch = true;
     }
 
     void maxHzMilli(final long maxHzMilli)

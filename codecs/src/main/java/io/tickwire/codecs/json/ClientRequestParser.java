@@ -58,6 +58,8 @@ public final class ClientRequestParser
     public static final long MAX_CLIENT_ORDER_ID = (1L << 40) - 1;
     /** Longest {@code price} or {@code qty} text. */
     public static final int MAX_DECIMAL_LENGTH = 40;
+    /** Hex digits of an {@code epoch}. */
+    public static final int EPOCH_DIGITS = 16;
     /** Longest excerpt of a Jackson error message put in an error reply. */
     private static final int MAX_DETAIL_LENGTH = 160;
 
@@ -309,6 +311,9 @@ public final class ClientRequestParser
             case "from":
                 readFrom(value, parser, request);
                 break;
+            case "epoch":
+                readEpoch(value, parser, request);
+                break;
             case "maxHz":
                 readMaxHz(value, parser, request);
                 break;
@@ -470,6 +475,49 @@ public final class ClientRequestParser
         }
         parser.skipChildren();
         fieldError("field 'from' must be an integer seq, 0 or more");
+    }
+
+    private void readEpoch(final JsonToken value, final JsonParser parser, final ClientRequest request)
+        throws IOException
+    {
+        if (value == JsonToken.VALUE_STRING)
+        {
+            final String text = parser.getText();
+            if (text.length() == EPOCH_DIGITS)
+            {
+                long epoch = 0;
+                int i = 0;
+                for (; i < EPOCH_DIGITS; i++)
+                {
+                    final int digit = hexDigit(text.charAt(i));
+                    if (digit < 0)
+                    {
+                        break;
+                    }
+                    epoch = (epoch << 4) | digit;
+                }
+                if (i == EPOCH_DIGITS)
+                {
+                    request.epoch(epoch);
+                    return;
+                }
+            }
+        }
+        parser.skipChildren();
+        fieldError("field 'epoch' must be a string of " + EPOCH_DIGITS + " hex digits");
+    }
+
+    private static int hexDigit(final char c)
+    {
+        if (c >= '0' && c <= '9')
+        {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f')
+        {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     private void readMaxHz(final JsonToken value, final JsonParser parser, final ClientRequest request)
@@ -700,6 +748,10 @@ public final class ClientRequestParser
                 if (request.depth() > 0 && request.channel() != Channel.BOOK)
                 {
                     return "field 'depth' applies to channel \"book\" only";
+                }
+                if (request.hasEpoch() && !request.hasFrom())
+                {
+                    return "field 'epoch' applies only with 'from'";
                 }
                 return null;
             }

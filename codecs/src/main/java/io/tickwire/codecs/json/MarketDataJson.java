@@ -34,6 +34,7 @@ public final class MarketDataJson
     static final JsonName TYPE = JsonName.of("type");
     static final JsonName ID = JsonName.of("id");
     static final JsonName SYMBOL = JsonName.of("symbol");
+    static final JsonName INSTRUMENT_ID = JsonName.of("instrumentId");
     static final JsonName SYMBOLS = JsonName.of("symbols");
     static final JsonName CHANNEL = JsonName.of("channel");
     static final JsonName SEQ = JsonName.of("seq");
@@ -42,6 +43,7 @@ public final class MarketDataJson
     static final JsonName QTY = JsonName.of("qty");
     static final JsonName SIDE = JsonName.of("side");
     static final JsonName TS = JsonName.of("ts");
+    static final JsonName INTENDED = JsonName.of("intended");
     static final JsonName BID = JsonName.of("bid");
     static final JsonName BID_QTY = JsonName.of("bidQty");
     static final JsonName ASK = JsonName.of("ask");
@@ -55,6 +57,7 @@ public final class MarketDataJson
     static final JsonName CHECKSUM = JsonName.of("checksum");
     static final JsonName CONFLATED = JsonName.of("conflated");
     static final JsonName RECOVERED = JsonName.of("recovered");
+    static final JsonName EPOCH = JsonName.of("epoch");
     static final JsonName DEPTH = JsonName.of("depth");
     static final JsonName MAX_HZ = JsonName.of("maxHz");
     static final JsonName CODE = JsonName.of("code");
@@ -98,7 +101,10 @@ public final class MarketDataJson
     private static final int BOOK_SIDES_DONE = 3;
     private static final int INSTRUMENT_LIST = 4;
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final JsonWriter writer;
+    private final byte[] epochText = new byte[2 + 16];
     private int state = IDLE;
     private int messageStart;
     private int bookPriceScale;
@@ -149,15 +155,55 @@ public final class MarketDataJson
         final long ts)
     {
         final int start = begin(TYPE_TRADE);
+        tradeFields(symbol, seq, prev, price, priceScale, qty, qtyScale, side, ts);
+        writer.endObject();
+        return writer.position() - start;
+    }
+
+    /**
+     * A trade with the opt-in benchmark field {@code "intended"} after {@code ts}: the intended time of the input
+     * that caused it, copied from the batch header (see docs/protocol.md, "Benchmark field"). Only a gateway
+     * configured for load rigs writes it.
+     *
+     * @param intended the batch's intended time, as the input carried it.
+     * @return the message's length in bytes.
+     */
+    public int trade(
+        final CharSequence symbol,
+        final long seq,
+        final long prev,
+        final long price,
+        final int priceScale,
+        final long qty,
+        final int qtyScale,
+        final Side side,
+        final long ts,
+        final long intended)
+    {
+        final int start = begin(TYPE_TRADE);
+        tradeFields(symbol, seq, prev, price, priceScale, qty, qtyScale, side, ts);
+        writer.name(INTENDED).longValue(intended).endObject();
+        return writer.position() - start;
+    }
+
+    private void tradeFields(
+        final CharSequence symbol,
+        final long seq,
+        final long prev,
+        final long price,
+        final int priceScale,
+        final long qty,
+        final int qtyScale,
+        final Side side,
+        final long ts)
+    {
         writer.name(SYMBOL).string(symbol)
             .name(SEQ).longValue(seq)
             .name(PREV).longValue(prev)
             .name(PRICE).decimal(price, priceScale)
             .name(QTY).decimal(qty, qtyScale)
             .name(SIDE).string(side(side))
-            .name(TS).longValue(ts)
-            .endObject();
-        return writer.position() - start;
+            .name(TS).longValue(ts);
     }
 
     /**
@@ -294,12 +340,10 @@ public final class MarketDataJson
 
     /**
      * {@code {"type":"subscribed","id":..,"channel":..,"symbols":[..],"seq":..}} and, when given,
-     * {@code "recovered"}, {@code "depth"} and {@code "maxHz"}.
+     * {@code "recovered"}, {@code "depth"} and {@code "maxHz"}; no {@code "epoch"}.
      *
-     * @param recovered  the resume outcome; {@link ResumeResult#NONE} omits {@code "recovered"}.
-     * @param depth      the book depth served, or 0 to omit it.
-     * @param maxHzMilli the rate limit served in thousandths of Hz, or 0 to omit it.
      * @return the message's length in bytes.
+     * @see #subscribed(DirectBuffer, int, int, Channel, CharSequence[], int, long, long, ResumeResult, int, long)
      */
     public int subscribed(
         final DirectBuffer id,
@@ -313,11 +357,38 @@ public final class MarketDataJson
         final int depth,
         final long maxHzMilli)
     {
+        return subscribed(id, idOffset, idLength, channel, symbols, symbolCount, seq, 0, recovered, depth, maxHzMilli);
+    }
+
+    /**
+     * {@code {"type":"subscribed","id":..,"channel":..,"symbols":[..],"seq":..}} and, when given,
+     * {@code "epoch"}, {@code "recovered"}, {@code "depth"} and {@code "maxHz"}.
+     *
+     * @param epoch      the journal identity, written as 16 lower-case hex digits; 0 omits {@code "epoch"}.
+     * @param recovered  the resume outcome; {@link ResumeResult#NONE} omits {@code "recovered"}.
+     * @param depth      the book depth served, or 0 to omit it.
+     * @param maxHzMilli the rate limit served in thousandths of Hz, or 0 to omit it.
+     * @return the message's length in bytes.
+     */
+    public int subscribed(
+        final DirectBuffer id,
+        final int idOffset,
+        final int idLength,
+        final Channel channel,
+        final CharSequence[] symbols,
+        final int symbolCount,
+        final long seq,
+        final long epoch,
+        final ResumeResult recovered,
+        final int depth,
+        final long maxHzMilli)
+    {
         final int start = begin(TYPE_SUBSCRIBED);
         id(id, idOffset, idLength);
         writer.name(CHANNEL).string(channel.json());
         symbols(symbols, symbolCount);
         writer.name(SEQ).longValue(seq);
+        epoch(epoch);
         if (recovered != ResumeResult.NONE)
         {
             writer.name(RECOVERED).bool(recovered == ResumeResult.RECOVERED);
@@ -332,6 +403,24 @@ public final class MarketDataJson
         }
         writer.endObject();
         return writer.position() - start;
+    }
+
+    /**
+     * Writes {@code "epoch":"<16 lower-case hex digits>"}, or nothing for 0.
+     */
+    private void epoch(final long epoch)
+    {
+        if (epoch == 0)
+        {
+            return;
+        }
+        epochText[0] = '"';
+        for (int i = 0; i < 16; i++)
+        {
+            epochText[1 + i] = HEX[(int)(epoch >>> (60 - 4 * i)) & 0xF];
+        }
+        epochText[17] = '"';
+        writer.name(EPOCH).raw(epochText, 0, epochText.length);
     }
 
     /**
@@ -363,9 +452,23 @@ public final class MarketDataJson
      */
     public int pong(final DirectBuffer id, final int idOffset, final int idLength, final long seq)
     {
+        return pong(id, idOffset, idLength, seq, 0);
+    }
+
+    /**
+     * {@code {"type":"pong","id":..,"seq":..,"epoch":".."}}
+     *
+     * @param seq   the last seq the gateway has seen.
+     * @param epoch the journal identity (16 lower-case hex digits); 0 omits {@code "epoch"}.
+     * @return the message's length in bytes.
+     */
+    public int pong(final DirectBuffer id, final int idOffset, final int idLength, final long seq, final long epoch)
+    {
         final int start = begin(TYPE_PONG);
         id(id, idOffset, idLength);
-        writer.name(SEQ).longValue(seq).endObject();
+        writer.name(SEQ).longValue(seq);
+        epoch(epoch);
+        writer.endObject();
         return writer.position() - start;
     }
 
@@ -399,14 +502,17 @@ public final class MarketDataJson
     }
 
     /**
-     * Writes {@code {"symbol":..,"priceScale":..,"qtyScale":..,"tickSize":"..","lotSize":"..","mode":..}}.
+     * Writes {@code {"symbol":..,"instrumentId":..,"priceScale":..,"qtyScale":..,"tickSize":"..","lotSize":"..",
+     * "mode":..}}.
      *
+     * @param instrumentId the engine's id of the instrument (the {@code instrumentId} of binary messages).
      * @param tickSize the price increment's mantissa (at {@code priceScale}).
      * @param lotSize  the quantity increment's mantissa (at {@code qtyScale}).
      * @param mode     {@code "matching"} or {@code "feed"}.
      */
     public void instrument(
         final CharSequence symbol,
+        final int instrumentId,
         final int priceScale,
         final int qtyScale,
         final long tickSize,
@@ -419,6 +525,7 @@ public final class MarketDataJson
         }
         writer.startObject()
             .name(SYMBOL).string(symbol)
+            .name(INSTRUMENT_ID).longValue(instrumentId)
             .name(PRICE_SCALE).longValue(priceScale)
             .name(QTY_SCALE).longValue(qtyScale)
             .name(TICK_SIZE).decimal(tickSize, priceScale)

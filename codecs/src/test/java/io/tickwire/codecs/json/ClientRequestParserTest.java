@@ -504,6 +504,41 @@ class ClientRequestParserTest
     }
 
     @Test
+    void epochIsSixteenHexDigitsGivenWithFrom()
+    {
+        parse("{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":[\"X\"],\"from\":5," +
+            "\"epoch\":\"ffEEddccbbaa0019\"}");
+
+        assertValid();
+        assertThat(request.hasEpoch()).isTrue();
+        assertThat(request.epoch()).isEqualTo(0xffeeddccbbaa0019L);
+        assertThat(request.from()).isEqualTo(5);
+
+        parse("{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":[\"X\"],\"from\":5}");
+        assertValid();
+        assertThat(request.hasEpoch()).isFalse();
+        assertThat(request.epoch()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"0123456789abcde\"", "\"0123456789abcdef0\"", "\"0123456789abcdeg\"",
+        "\"\u0663123456789abcdef\"", "\"\"", "1234567890123456", "null", "[\"0123456789abcdef\"]"})
+    void epochMustBeSixteenAsciiHexDigits(final String epoch)
+    {
+        parse("{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"X\"],\"from\":1,\"epoch\":" + epoch + "}");
+
+        assertError(ErrorCode.BAD_REQUEST, "field 'epoch' must be a string of 16 hex digits");
+    }
+
+    @Test
+    void epochWithoutFromIsRefused()
+    {
+        parse("{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"X\"],\"epoch\":\"0123456789abcdef\"}");
+
+        assertError(ErrorCode.BAD_REQUEST, "field 'epoch' applies only with 'from'");
+    }
+
+    @Test
     void fromTakesTheWholeLongRange()
     {
         parse("{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"X\"],\"from\":9223372036854775807}");

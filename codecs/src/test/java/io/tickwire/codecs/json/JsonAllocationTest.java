@@ -110,18 +110,18 @@ class JsonAllocationTest
         writer.reset();
         sink += json.heartbeat(seq);
         writer.reset();
-        sink += json.pong(id, 0, id.capacity(), seq);
+        sink += json.pong(id, 0, id.capacity(), seq, seq * 31 + 1);
         writer.reset();
-        sink += json.subscribed(id, 0, id.capacity(), Channel.BOOK, symbols, symbols.length, seq, ResumeResult.RECOVERED,
-            25, 10_000);
+        sink += json.subscribed(id, 0, id.capacity(), Channel.BOOK, symbols, symbols.length, seq, seq | 1,
+            ResumeResult.RECOVERED, 25, 10_000);
         writer.reset();
         sink += json.unsubscribed(id, 0, id.capacity(), Channel.TRADES, symbols, symbols.length);
         writer.reset();
         sink += json.error(id, 0, id.capacity(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to \"book\" BTC-USD\n");
         writer.reset();
         json.beginInstruments(id, 0, id.capacity());
-        json.instrument("BTC-USD", 2, 4, 1, 1, InstrumentMode.MATCHING);
-        json.instrument("EUR/USD", 5, 0, 1, 1000, InstrumentMode.FEED);
+        json.instrument("BTC-USD", 1, 2, 4, 1, 1, InstrumentMode.MATCHING);
+        json.instrument("EUR/USD", 7, 5, 0, 1, 1000, InstrumentMode.FEED);
         sink += json.endInstruments();
     }
 }

@@ -167,6 +167,25 @@ class MarketDataJsonTest
     }
 
     @Test
+    void subscribedAndPongCarryTheEpochAsSixteenLowerCaseHexDigits()
+    {
+        final UnsafeBuffer id = ascii("7");
+        json.subscribed(id, 0, 1, Channel.TRADES, new String[]{"A"}, 1, 99, 0x00ab_cdef_0123_4567L,
+            ResumeResult.RECOVERED, 0, 0);
+
+        assertThat(text()).isEqualTo("{\"type\":\"subscribed\",\"id\":7,\"channel\":\"trades\",\"symbols\":[\"A\"]," +
+            "\"seq\":99,\"epoch\":\"00abcdef01234567\",\"recovered\":true}");
+        writer.reset();
+
+        json.pong(id, 0, 1, 99, -1L);
+        assertThat(text()).isEqualTo("{\"type\":\"pong\",\"id\":7,\"seq\":99,\"epoch\":\"ffffffffffffffff\"}");
+        writer.reset();
+
+        json.pong(id, 0, 1, 99, 0);
+        assertThat(text()).isEqualTo("{\"type\":\"pong\",\"id\":7,\"seq\":99}");
+    }
+
+    @Test
     void unsubscribed()
     {
         final UnsafeBuffer id = ascii("xx12.5e3xx");
@@ -220,14 +239,16 @@ class MarketDataJsonTest
     {
         final UnsafeBuffer id = ascii("1");
         json.beginInstruments(id, 0, 1);
-        json.instrument("BTC-USD", 2, 4, 1, 10, InstrumentMode.MATCHING);
-        json.instrument("EUR/USD", 5, 0, 5, 1000, InstrumentMode.FEED);
+        json.instrument("BTC-USD", 1, 2, 4, 1, 10, InstrumentMode.MATCHING);
+        json.instrument("EUR/USD", 7, 5, 0, 5, 1000, InstrumentMode.FEED);
         final int length = json.endInstruments();
 
         assertThat(length).isEqualTo(writer.length());
         assertJson("{'type':'instruments','id':1,'instruments':[" +
-            "{'symbol':'BTC-USD','priceScale':2,'qtyScale':4,'tickSize':'0.01','lotSize':'0.001','mode':'matching'}," +
-            "{'symbol':'EUR/USD','priceScale':5,'qtyScale':0,'tickSize':'0.00005','lotSize':'1000','mode':'feed'}]}");
+            "{'symbol':'BTC-USD','instrumentId':1,'priceScale':2,'qtyScale':4,'tickSize':'0.01','lotSize':'0.001'," +
+            "'mode':'matching'}," +
+            "{'symbol':'EUR/USD','instrumentId':7,'priceScale':5,'qtyScale':0,'tickSize':'0.00005','lotSize':'1000'," +
+            "'mode':'feed'}]}");
     }
 
     @Test
@@ -238,7 +259,7 @@ class MarketDataJsonTest
 
         assertThat(text()).isEqualTo("{\"type\":\"instruments\",\"instruments\":[]}");
         assertThatThrownBy(json::endInstruments).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> json.instrument("X", 0, 0, 1, 1, InstrumentMode.MATCHING))
+        assertThatThrownBy(() -> json.instrument("X", 1, 0, 0, 1, 1, InstrumentMode.MATCHING))
             .isInstanceOf(IllegalStateException.class);
     }
 

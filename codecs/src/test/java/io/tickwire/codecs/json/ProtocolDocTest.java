@@ -32,6 +32,7 @@ class ProtocolDocTest
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Path DOC = Path.of("..", "docs", "protocol.md");
     private static final UnsafeBuffer NO_ID = new UnsafeBuffer(new byte[0]);
+    private static final long EPOCH = 0x5c47bad96995cd1fL;
 
     private static final List<JsonNode> EXAMPLES = new ArrayList<>();
 
@@ -97,18 +98,26 @@ class ProtocolDocTest
     {
         json.subscribed(ascii("1"), 0, 1, Channel.BOOK, new String[]{"BTC-USD", "ETH-USD"}, 2, 5120, ResumeResult.NONE, 10, 0);
         assertDocumented();
-        json.subscribed(ascii("3"), 0, 1, Channel.TRADES, new String[]{"BTC-USD"}, 1, 5120, ResumeResult.RECOVERED, 0, 0);
+        json.subscribed(ascii("3"), 0, 1, Channel.TRADES, new String[]{"BTC-USD"}, 1, 5120, EPOCH,
+            ResumeResult.RECOVERED, 0, 0);
+        assertDocumented();
+        json.subscribed(ascii("3"), 0, 1, Channel.TRADES, new String[]{"BTC-USD"}, 1, 5120, EPOCH,
+            ResumeResult.NOT_RECOVERED, 0, 0);
         assertDocumented();
         json.unsubscribed(ascii("\"u7\""), 0, 4, Channel.TRADES, new String[]{"BTC-USD"}, 1);
         assertDocumented();
-        json.pong(ascii("42"), 0, 2, 5120);
+        json.pong(ascii("42"), 0, 2, 5120, EPOCH);
         assertDocumented();
         json.beginInstruments(ascii("2"), 0, 1);
-        json.instrument("BTC-USD", 2, 4, 1, 1, InstrumentMode.MATCHING);
-        json.instrument("EUR/USD", 5, 0, 5, 1000, InstrumentMode.FEED);
+        json.instrument("BTC-USD", 1, 2, 4, 1, 1, InstrumentMode.MATCHING);
+        json.instrument("EUR/USD", 7, 5, 0, 5, 1000, InstrumentMode.FEED);
         json.endInstruments();
         assertDocumented();
         json.trade("BTC-USD", 5121, 5117, 10125, 2, 5, 1, Side.SELL, 1_700_000_000_123_456_789L);
+        assertDocumented();
+        json.trade("BTC-USD", 5017, 5000, 10125, 2, 5, 1, Side.SELL, 1_700_000_000_123_456_789L);
+        assertDocumented();
+        json.trade("SYM0003", 207, 199, 10037, 2, 4, 4, Side.BUY, 1_764_115_200_123_456_789L, 9_876_543_210_123L);
         assertDocumented();
         json.ticker("BTC-USD", 5123, 5101, 2, 1, 10120, 30, 10130, 15, 10125, 5, 12345, 1_700_000_000_123_456_789L);
         assertDocumented();

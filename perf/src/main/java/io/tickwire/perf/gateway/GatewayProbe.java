@@ -59,6 +59,11 @@ public final class GatewayProbe
             this.session = session;
         }
 
+        public Session session()
+        {
+            return session;
+        }
+
         @Override
         public void onWebSocketText(final String text)
         {
@@ -75,6 +80,14 @@ public final class GatewayProbe
                 }
             }
         }
+    }
+
+    /**
+     * @return a client counting every message and recording trade latency (other probes reuse it).
+     */
+    public static ProbeClient newProbeClient(final LongAdder messages, final Recorder latency)
+    {
+        return new ProbeClient(messages, latency);
     }
 
     public static void main(final String[] args) throws Exception

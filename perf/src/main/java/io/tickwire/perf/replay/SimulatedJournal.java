@@ -24,10 +24,10 @@ import java.util.List;
  * one batch per input) but as fast as it can, with a simulated clock: engine time moves 1 us per input and
  * the journal rolls (FAST_HOURLY, the default) every {@code eventsPerCycle} events.
  */
-final class SimulatedJournal
+public final class SimulatedJournal
 {
     /** What was written. */
-    record Written(long batches, long events, long payloadBytes, long nanos, long firstTime, long lastTime)
+    public record Written(long batches, long events, long payloadBytes, long nanos, long firstTime, long lastTime)
     {
     }
 
@@ -37,7 +37,7 @@ final class SimulatedJournal
     {
     }
 
-    static Written write(final Path directory, final long events, final long eventsPerCycle)
+    public static Written write(final Path directory, final long events, final long eventsPerCycle)
     {
         final SetTimeProvider clock = new SetTimeProvider(T0);
         final JournalConfig config = JournalConfig.of(directory).withRollCycle(RollCycles.FAST_HOURLY)
