@@ -63,9 +63,20 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
     }
 
+    /** The media driver was lost (GatewayServer): close every session, refuse new ones until restored. */
+    private record BusLost(String reason)
+    {
+    }
+
+    /** Reconnected to a media driver (GatewayServer): the new bus subscription and ingress publication. */
+    private record BusRestored(Subscription bus, ExclusivePublication ingress)
+    {
+    }
+
     private final GatewayConfig config;
     private final GatewayCounters counters;
-    private final Subscription bus;
+    private Subscription bus;
+    private String busLost;
     private final Journal journal;
     private final NanoClock clock;
     private final ManyToOneConcurrentArrayQueue<Object> commands;
@@ -153,6 +164,22 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     boolean enqueueText(final WsEndpoint endpoint, final String text)
     {
         return commands.offer(new Text(endpoint, text));
+    }
+
+    void enqueueBusLost(final String reason)
+    {
+        while (!commands.offer(new BusLost(reason)))
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    void enqueueBusRestored(final Subscription newBus, final ExclusivePublication newIngress)
+    {
+        while (!commands.offer(new BusRestored(newBus, newIngress)))
+        {
+            Thread.onSpinWait();
+        }
     }
 
     void enqueueClosed(final WsEndpoint endpoint)
@@ -890,6 +917,11 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         {
             // The upgrade already refuses sessions over maxSessions (HTTP 503) and a closed session leaves this
             // queue before its place is given again, so this is a backstop that should never fire.
+            if (busLost != null)
+            {
+                open.endpoint().core().close(CloseCodes.TRY_AGAIN_LATER, busLost, org.eclipse.jetty.util.Callback.NOOP);
+                return;
+            }
             if (sessions.size() >= config.maxSessions)
             {
                 counters.sessionsRefused.incrementAndGet();
@@ -904,6 +936,20 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             sessionList.add(session);
             counters.sessionsOpened.incrementAndGet();
             counters.activeSessions.lazySet(sessionList.size());
+        }
+        else if (command instanceof BusLost lost)
+        {
+            busLost = lost.reason();
+            for (final ClientSession session : sessionList)
+            {
+                session.close(CloseCodes.TRY_AGAIN_LATER, lost.reason());
+            }
+        }
+        else if (command instanceof BusRestored restored)
+        {
+            bus = restored.bus(); // a gap while it was lost is filled from the journal at its first batch
+            orders.ingress(restored.ingress());
+            busLost = null;
         }
         else if (command instanceof Closed closed)
         {

@@ -31,6 +31,24 @@ public final class GatewayConfig
     /** Sessions per remote IP address; beyond it the upgrade is refused with HTTP 429. */
     public int maxSessionsPerIp = 1_000;
     /**
+     * TCP connections (HTTP and WebSocket) open from one remote address; the one over it is closed at accept with
+     * no response. Keep it above {@link #maxSessionsPerIp} (sessions are connections too).
+     */
+    public int maxConnectionsPerIp = 1_100;
+    /**
+     * A connection whose first request (the upgrade) is not read whole this long after accept is closed with no
+     * response (slow-loris handshakes, connections that send nothing). No session slot is held meanwhile.
+     */
+    public Duration handshakeTimeout = Duration.ofSeconds(10);
+    /** Largest request line plus headers of an HTTP request (the upgrade); larger is answered with HTTP 431. */
+    public int maxRequestHeaderBytes = 8 * 1024;
+    /**
+     * How long the gateway's Aeron client waits without a heartbeat from its media driver before it counts the
+     * driver as lost (Aeron's driverTimeout): the gateway then reports DOWN, closes every session with 1013 and
+     * reconnects to a driver at the same directory (docs/reliability.md).
+     */
+    public Duration driverTimeout = Duration.ofSeconds(10);
+    /**
      * Secret of the HS256 bearer tokens (docs/security.md), at least 32 bytes; null turns token authentication
      * off (every connection is anonymous: all symbols). With a secret, a token that is presented must be
      * valid, or the upgrade is refused with HTTP 401.

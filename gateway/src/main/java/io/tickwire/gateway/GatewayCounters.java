@@ -67,4 +67,12 @@ public final class GatewayCounters
     public final AtomicLong upgradesRefusedGatewayFull = new AtomicLong();
     /** Upgrades refused: maxSessionsPerIp reached (429). */
     public final AtomicLong upgradesRefusedIpLimit = new AtomicLong();
+    /** TCP connections closed at accept: maxConnectionsPerIp reached (HandshakeGuard). */
+    public final AtomicLong connectionsRefusedIpLimit = new AtomicLong();
+    /** TCP connections closed because their first request was not read whole within handshakeTimeout. */
+    public final AtomicLong handshakeTimeouts = new AtomicLong();
+    /** Times the gateway lost its media driver (its Aeron client timed out or closed); see GatewayServer. */
+    public final AtomicLong driverLosses = new AtomicLong();
+    /** Times the gateway reconnected to a media driver after losing one. */
+    public final AtomicLong driverReconnects = new AtomicLong();
 }

@@ -11,6 +11,8 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SystemNanoClock;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -24,12 +26,24 @@ import java.time.Duration;
 /**
  * A gateway: Jetty 12 (core API, no servlets) serving {@code /stream} (WebSocket, JSON protocol),
  * {@code /metrics}, {@code /health} and static files at {@code /}, fed by the Aeron market-data bus.
+ * <p>
+ * Media driver loss (docs/reliability.md): a watch thread sees the Aeron client close (no driver heartbeat for
+ * {@link GatewayConfig#driverTimeout}, or a client error that closed it). The gateway then reports {@code DOWN}
+ * with the reason on {@code /health}, the agent closes every session with 1013, upgrades are refused with 503,
+ * and the thread reconnects to a driver at the same directory, hands the agent a new subscription (and ingress),
+ * and reports {@code UP} once the bus has an image again. The agent keeps its view, so the first batch on the new
+ * bus makes a gap that the journal (if the gateway has one) fills.
  */
 public final class GatewayServer implements AutoCloseable
 {
     private final GatewayConfig config;
     private final GatewayCounters counters = new GatewayCounters();
-    private final Aeron aeron;
+    private volatile Aeron aeron;
+    /** Null while up; why the gateway is down otherwise (health, upgrades). */
+    private volatile String downReason;
+    private volatile boolean closing;
+    private final Thread driverWatch;
+    private final HandshakeGuard guard;
     private final Journal journal;
     private final GatewayAgent agent;
     private final AgentRunner runner;
@@ -49,7 +63,7 @@ public final class GatewayServer implements AutoCloseable
         Journal opened = null;
         try
         {
-            client = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDirectory));
+            client = Aeron.connect(aeronContext(config));
             opened = config.journalDirectory != null ?
                 Journal.open(JournalConfig.of(config.journalDirectory).asReadOnly()) : null;
             final Subscription bus = client.addSubscription(config.busChannel, config.busStreamId);
@@ -74,15 +88,20 @@ public final class GatewayServer implements AutoCloseable
             final QueuedThreadPool threads = new QueuedThreadPool(32, 4);
             threads.setName("tickwire-jetty");
             server = new Server(threads);
-            connector = new ServerConnector(server, 1, 1);
+            final HttpConfiguration http = new HttpConfiguration();
+            http.setRequestHeaderSize(config.maxRequestHeaderBytes);
+            http.setSendServerVersion(false);
+            connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+            guard = new HandshakeGuard(server.getScheduler(), config, counters);
+            connector.addBean(guard);
             connector.setPort(config.port);
             connector.setHost(config.host);
             server.addConnector(connector);
 
             final WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler();
-            ws.addMapping("/stream", new Negotiator(agent, config, counters, verifier, limiter));
+            ws.addMapping("/stream", new Negotiator(agent, config, counters, verifier, limiter, () -> downReason));
             final Handler.Sequence handlers = new Handler.Sequence();
-            handlers.addHandler(new MetricsHandler(counters, agent::caughtUp, limiter::open));
+            handlers.addHandler(new MetricsHandler(counters, agent::caughtUp, limiter::open, () -> downReason));
             final ResourceHandler files = new ResourceHandler();
             final ResourceFactory resources = ResourceFactory.of(server);
             files.setBaseResource(config.staticDirectory != null ?
@@ -93,7 +112,7 @@ public final class GatewayServer implements AutoCloseable
             handlers.addHandler(files);
             ws.setHandler(handlers);
             final ContextHandler context = new ContextHandler(ws, "/");
-            server.setHandler(context);
+            server.setHandler(guard.new Marker(context));
             ws.getConfiguration().setMaxTextMessageSize(config.maxInboundMessageBytes);
             ws.getConfiguration().setMaxFrameSize(config.maxInboundMessageBytes);
             ws.getConfiguration().setIdleTimeout(Duration.ofSeconds(0));
@@ -105,6 +124,83 @@ public final class GatewayServer implements AutoCloseable
         }
         aeron = client;
         journal = opened;
+        driverWatch = new Thread(this::watchDriver, "tickwire-driver-watch");
+        driverWatch.setDaemon(true);
+    }
+
+    private static Aeron.Context aeronContext(final GatewayConfig config)
+    {
+        return new Aeron.Context()
+            .aeronDirectoryName(config.aeronDirectory)
+            .driverTimeoutMs(config.driverTimeout.toMillis())
+            .errorHandler(ex ->
+            {
+                // A lost driver ends the client with these two: the watch thread reports it (one line, DOWN).
+                if (!(ex instanceof io.aeron.exceptions.DriverTimeoutException) &&
+                    !(ex instanceof org.agrona.concurrent.AgentTerminationException))
+                {
+                    System.err.println("tickwire gateway: Aeron client error: " + ex);
+                }
+            });
+    }
+
+    /**
+     * The driver watch thread: waits for the Aeron client to close (driver lost), then reconnects.
+     */
+    private void watchDriver()
+    {
+        while (!closing)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+            if (!aeron.isClosed() || closing)
+            {
+                continue;
+            }
+            counters.driverLosses.incrementAndGet();
+            downReason = "media driver lost (no heartbeat for " + config.driverTimeout.toMillis() + " ms)";
+            System.err.println("tickwire gateway: DOWN: " + downReason + "; closing sessions with 1013, reconnecting");
+            agent.enqueueBusLost("market data bus lost; reconnect");
+            reconnect();
+        }
+    }
+
+    private void reconnect()
+    {
+        while (!closing)
+        {
+            Aeron client = null;
+            try
+            {
+                client = Aeron.connect(aeronContext(config)); // waits up to driverTimeout for a driver
+                final Subscription bus = client.addSubscription(config.busChannel, config.busStreamId);
+                final ExclusivePublication ingress = config.ingressChannel != null ?
+                    client.addExclusivePublication(config.ingressChannel, config.ingressStreamId) : null;
+                final Aeron old = aeron;
+                aeron = client;
+                CloseHelper.quietClose(old);
+                agent.enqueueBusRestored(bus, ingress);
+                counters.driverReconnects.incrementAndGet();
+                downReason = "reconnected to the media driver; waiting for the bus";
+                while (!closing && !bus.isConnected() && !client.isClosed())
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+                }
+                if (!client.isClosed() && !closing)
+                {
+                    downReason = null;
+                    System.err.println("tickwire gateway: UP: reconnected to the media driver, bus connected");
+                }
+                return;
+            }
+            catch (final RuntimeException ex)
+            {
+                if (client != null && client != aeron)
+                {
+                    CloseHelper.quietClose(client);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000); // no driver yet: try again
+            }
+        }
     }
 
     private static TokenVerifier tokenVerifier(final GatewayConfig config)
@@ -147,6 +243,7 @@ public final class GatewayServer implements AutoCloseable
             Thread.sleep(1);
         }
         gateway.server.start();
+        gateway.driverWatch.start();
         return gateway;
     }
 
@@ -184,9 +281,35 @@ public final class GatewayServer implements AutoCloseable
         return limiter.openFrom(ip);
     }
 
+    /**
+     * @return null while the gateway is up, else why it is down (as {@code /health} reports it).
+     */
+    public String downReason()
+    {
+        return downReason;
+    }
+
+    /**
+     * @return TCP connections open to the gateway's port (HTTP and WebSocket), as the handshake guard counts them.
+     */
+    public int openTcpConnections()
+    {
+        return guard.openConnections();
+    }
+
     @Override
     public void close()
     {
+        closing = true;
+        driverWatch.interrupt();
+        try
+        {
+            driverWatch.join(config.driverTimeout.toMillis() + 2_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
         agent.requestShutdown();
         final long deadline = System.nanoTime() + 2_000_000_000L;
         while (!agent.shutdownDone() && !runner.isClosed() && System.nanoTime() < deadline)

@@ -18,9 +18,15 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
     private final GatewayCounters c;
     private final BooleanSupplier caughtUp;
     private final IntSupplier connections;
+    private final java.util.function.Supplier<String> downReason;
 
-    MetricsHandler(final GatewayCounters counters, final BooleanSupplier caughtUp, final IntSupplier connections)
+    MetricsHandler(
+        final GatewayCounters counters,
+        final BooleanSupplier caughtUp,
+        final IntSupplier connections,
+        final java.util.function.Supplier<String> downReason)
     {
+        this.downReason = downReason;
         this.c = counters;
         this.caughtUp = caughtUp;
         this.connections = connections;
@@ -44,6 +50,15 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             refused(b, "bad_request", c.upgradesRefusedBadRequest.get());
             refused(b, "gateway_full", c.upgradesRefusedGatewayFull.get());
             refused(b, "ip_limit", c.upgradesRefusedIpLimit.get());
+            counter(b, "tickwire_gateway_connections_refused_ip_limit_total",
+                "TCP connections closed at accept over maxConnectionsPerIp", c.connectionsRefusedIpLimit.get());
+            counter(b, "tickwire_gateway_handshake_timeouts_total",
+                "TCP connections closed with no whole request within handshakeTimeout", c.handshakeTimeouts.get());
+            counter(b, "tickwire_gateway_driver_losses_total", "Media driver lost (Aeron client closed)",
+                c.driverLosses.get());
+            counter(b, "tickwire_gateway_driver_reconnects_total", "Reconnected to a media driver",
+                c.driverReconnects.get());
+            gauge(b, "tickwire_gateway_up", "1 when up, 0 while starting or down", health() == null ? 1 : 0);
             gauge(b, "tickwire_gateway_connections", "WebSocket connections admitted and not yet closed",
                 connections.getAsInt());
             gauge(b, "tickwire_gateway_sessions", "Open sessions", c.activeSessions.get());
@@ -92,15 +107,29 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
         }
         if ("/health".equals(path))
         {
-            final boolean up = caughtUp.getAsBoolean();
-            response.setStatus(up ? 200 : 503);
+            final String status = health();
+            final String down = downReason.get();
+            response.setStatus(status == null ? 200 : 503);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.write(true, StandardCharsets.UTF_8.encode(
-                "{\"status\":\"" + (up ? "UP" : "STARTING") + "\",\"seq\":" + c.lastSeq.get() + ",\"sessions\":" +
-                c.activeSessions.get() + "}"), callback);
+                "{\"status\":\"" + (status == null ? "UP" : status) + "\",\"seq\":" + c.lastSeq.get() +
+                ",\"sessions\":" + c.activeSessions.get() +
+                (down != null ? ",\"reason\":\"" + down.replace("\"", "'") + "\"" : "") + "}"), callback);
             return true;
         }
         return false;
+    }
+
+    /**
+     * @return null when up, else {@code STARTING} or {@code DOWN}.
+     */
+    private String health()
+    {
+        if (!caughtUp.getAsBoolean())
+        {
+            return "STARTING";
+        }
+        return downReason.get() != null ? "DOWN" : null;
     }
 
     private static void counter(final StringBuilder b, final String name, final String help, final long value)

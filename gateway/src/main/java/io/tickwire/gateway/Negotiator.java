@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
  *     malformed, forged, expired or not yet valid: HTTP 401 with a {@code WWW-Authenticate} challenge.</li>
  *     <li>subprotocols offered but neither {@code json} nor {@code tickwire.sbe.v1}: HTTP 400.</li>
  *     <li>{@code maxSessions} reached: HTTP 503; {@code maxSessionsPerIp} reached: HTTP 429.</li>
+ *     <li>the gateway is down (its media driver was lost, docs/reliability.md): HTTP 503.</li>
  * </ol>
  * A refusal carries a one-line {@code text/plain} body saying why. An accepted upgrade creates the
  * endpoint with the connection's {@link Principal} and its {@link ConnectionLimiter.Admission}.
@@ -42,14 +44,17 @@ final class Negotiator implements WebSocketNegotiator
     private final TokenVerifier verifier;
     private final ConnectionLimiter limiter;
     private final Set<String> allowedOrigins;
+    private final Supplier<String> downReason;
 
     Negotiator(
         final GatewayAgent agent,
         final GatewayConfig config,
         final GatewayCounters counters,
         final TokenVerifier verifier,
-        final ConnectionLimiter limiter)
+        final ConnectionLimiter limiter,
+        final Supplier<String> downReason)
     {
+        this.downReason = downReason;
         this.agent = agent;
         this.config = config;
         this.counters = counters;
@@ -106,6 +111,12 @@ final class Negotiator implements WebSocketNegotiator
             response.setAcceptedSubProtocol(format.subprotocol);
         }
 
+        final String down = downReason.get();
+        if (down != null)
+        {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+            return refuse(response, callback, 503, "gateway down: " + down, counters.upgradesRefusedGatewayFull);
+        }
         final ConnectionLimiter.Admission admission = limiter.admit(Request.getRemoteAddr(request));
         switch (admission.verdict())
         {

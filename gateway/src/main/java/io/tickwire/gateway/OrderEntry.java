@@ -83,7 +83,7 @@ final class OrderEntry implements MarketDataListener
 
     private final GatewayConfig config;
     private final GatewayCounters counters;
-    private final ExclusivePublication ingress;
+    private ExclusivePublication ingress;
     private final Int2ObjectHashMap<GwInstrument> instruments;
     private final Sender sender;
     private final EpochNanoClock epochClock;
@@ -168,6 +168,18 @@ final class OrderEntry implements MarketDataListener
     boolean enabled()
     {
         return ingress != null;
+    }
+
+    /**
+     * Replaces the ingress publication after the gateway reconnected to a media driver (null stays null: order
+     * entry is on or off for the gateway's life).
+     */
+    void ingress(final ExclusivePublication replacement)
+    {
+        if (ingress != null)
+        {
+            ingress = replacement;
+        }
     }
 
     /**
