@@ -418,7 +418,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             }
             LockSupport.parkNanos(100_000);
         }
-        while (replayService.state() == ReplayClient.State.REQUESTED || replayService.state() == ReplayClient.State.STREAMING)
+        while (replayService.state() == ReplayClient.State.REQUESTED ||
+            replayService.state() == ReplayClient.State.STREAMING)
         {
             final long now = clock.nanoTime();
             if (replayService.poll(replayHandler, FRAGMENTS_PER_CYCLE) > 0)

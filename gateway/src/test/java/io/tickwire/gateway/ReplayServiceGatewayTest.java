@@ -63,7 +63,8 @@ class ReplayServiceGatewayTest
                 assertThat(startSeq).as("started from the journal's state").isGreaterThan(0);
                 assertThat(gateway.counters().gapEventsFilledFromJournal.get()).isEqualTo(startSeq);
                 awaitConnected(bus);
-                client.send("{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"],\"depth\":5}");
+                client.send(
+                    "{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"],\"depth\":5}");
                 client.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"]}");
                 final List<JsonNode> received = new ArrayList<>();
                 pingAndCollect(client, "subscribed", received);
