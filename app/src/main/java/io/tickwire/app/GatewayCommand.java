@@ -3,6 +3,7 @@ package io.tickwire.app;
 import io.tickwire.engine.EngineConfig;
 import io.tickwire.gateway.GatewayConfig;
 import io.tickwire.gateway.GatewayServer;
+import io.tickwire.replay.ReplayServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +27,12 @@ import java.util.concurrent.Callable;
         "  tickwire gateway --aeron-dir /dev/shm/aeron --channel 'aeron:udp?endpoint=0.0.0.0:40456' \\",
         "      --ingress-channel 'aeron:udp?endpoint=engine-host:40123' --gateway-id 3 --jwt-secret-file jwt.key",
         "      another host, with order entry for tokens with \"trade\": true (tickwire engine --ingress-channel",
-        "      'aeron:udp?endpoint=0.0.0.0:40123')"
+        "      'aeron:udp?endpoint=0.0.0.0:40123')",
+        "  tickwire gateway --aeron-dir /dev/shm/aeron --channel 'aeron:udp?endpoint=0.0.0.0:40456' \\",
+        "      --replay-channel 'aeron:udp?endpoint=engine-host:40460' \\",
+        "      --replay-response-channel 'aeron:udp?endpoint=this-host:40461'",
+        "      another host, no journal: starts from the state the engine's replay service replays (tickwire engine",
+        "      --replay-channel 'aeron:udp?endpoint=0.0.0.0:40460') and fills bus gaps from it"
     })
 final class GatewayCommand implements Callable<Integer>
 {
@@ -43,6 +49,30 @@ final class GatewayCommand implements Callable<Integer>
     @Option(names = "--journal", paramLabel = "DIR",
         description = "The engine's journal, when on this host: start from it and fill bus gaps from it")
     Path journal;
+
+    @Option(names = "--replay-channel", paramLabel = "URI",
+        description = "Request channel of the engine's replay service (the engine's --replay-channel), for a gateway "
+            + "without --journal: start from the journal's state and fill bus gaps from it. Default: not used")
+    String replayChannel;
+
+    @Option(names = "--replay-stream", paramLabel = "ID", defaultValue = "" + ReplayServer.DEFAULT_REQUEST_STREAM,
+        description = "Request stream id of the replay service. Default: ${DEFAULT-VALUE}")
+    int replayStream;
+
+    @Option(names = "--replay-response-channel", paramLabel = "URI", defaultValue = "aeron:ipc",
+        description = "Where the replay service answers: a UDP endpoint of this host when the engine is elsewhere. "
+            + "Default: ${DEFAULT-VALUE}")
+    String replayResponseChannel;
+
+    @Option(names = "--replay-response-stream", paramLabel = "ID",
+        defaultValue = "" + (ReplayServer.DEFAULT_REQUEST_STREAM + 1),
+        description = "Stream id of the replay service's answers. Default: ${DEFAULT-VALUE}")
+    int replayResponseStream;
+
+    @Option(names = "--gap-fill-timeout-ms", paramLabel = "MS", defaultValue = "2000",
+        description = "A fill from the replay service gives up when nothing comes for this long (streams are then "
+            + "reset with snapshots). Default: ${DEFAULT-VALUE}")
+    long gapFillTimeoutMs;
 
     @Option(names = "--ingress-channel", paramLabel = "URI", defaultValue = "aeron:ipc",
         description = "Aeron channel of the engine's inputs, where orders go (the engine's --ingress-channel); "
@@ -71,6 +101,14 @@ final class GatewayCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--journal " + journal + ": no such directory");
         }
+        if (replayChannel != null && journal != null)
+        {
+            throw new IllegalArgumentException("--replay-channel is for a gateway without --journal");
+        }
+        if (gapFillTimeoutMs < 1)
+        {
+            throw new IllegalArgumentException("--gap-fill-timeout-ms must be positive, got " + gapFillTimeoutMs);
+        }
         final GatewayConfig config = gatewayOptions.apply(new GatewayConfig(), false, 2);
         config.aeronDirectory = aeronDir;
         config.busChannel = channel;
@@ -78,6 +116,11 @@ final class GatewayCommand implements Callable<Integer>
         config.ingressChannel = "none".equals(ingressChannel) ? null : ingressChannel;
         config.ingressStreamId = ingressStream;
         config.journalDirectory = journal;
+        config.replayChannel = replayChannel;
+        config.replayStreamId = replayStream;
+        config.replayResponseChannel = replayResponseChannel;
+        config.replayResponseStreamId = replayResponseStream;
+        config.gapFillTimeout = java.time.Duration.ofMillis(gapFillTimeoutMs);
         config.idle = idle;
         try (GatewayServer gateway = GatewayServer.launch(config))
         {

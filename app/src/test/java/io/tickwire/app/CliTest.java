@@ -105,6 +105,11 @@ class CliTest
         assertThat(secret.code()).isEqualTo(2);
         assertThat(secret.err()).contains("at least 32 bytes, got 9");
 
+        final Result both = run("gateway", "--aeron-dir", dir.toString(), "--journal", dir.toString(),
+            "--replay-channel", "aeron:ipc");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("--replay-channel is for a gateway without --journal");
+
         final Result unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
 

@@ -22,6 +22,7 @@ import io.tickwire.codecs.sbe.TickerDecoder;
 import io.tickwire.codecs.sbe.TradeDecoder;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalReader;
+import io.tickwire.replay.ReplayClient;
 import io.tickwire.replay.RetainedPrefix;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -32,6 +33,8 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -104,6 +107,12 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private final JournalReader.ExcerptHandler journalHandler = this::onJournalBatch;
     private final OrderEntry orders;
     private final Resumes resumes;
+    /** The engine's replay service (a gateway without a journal), or null. */
+    private final ReplayClient replayService;
+    private final LongSupplier correlationIds;
+    private final ReplayClient.BatchHandler replayHandler = this::onReplayBatch;
+    /** The journal the replay service answered with (0 until its first answer). */
+    private long replayJournalId;
 
     private long lastAppliedSeq;
     private long batchEngineTime;
@@ -140,7 +149,29 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final NanoClock clock,
         final ReplayAgent replayer)
     {
+        this(config, counters, bus, ingress, journal, clock, replayer, null, null);
+    }
+
+    /**
+     * @param replayService  the engine's Aeron replay service, for a gateway without {@code journal}: the state
+     *                       at start and bus gaps are filled from it (on this agent's thread, bounded by
+     *                       {@link GatewayConfig#gapFillTimeout}); null: not used.
+     * @param correlationIds correlation ids of replay requests (e.g. {@code aeron::nextCorrelationId}).
+     */
+    public GatewayAgent(
+        final GatewayConfig config,
+        final GatewayCounters counters,
+        final Subscription bus,
+        final ExclusivePublication ingress,
+        final Journal journal,
+        final NanoClock clock,
+        final ReplayAgent replayer,
+        final ReplayClient replayService,
+        final LongSupplier correlationIds)
+    {
         this.config = config;
+        this.replayService = journal == null ? replayService : null;
+        this.correlationIds = correlationIds;
         this.counters = counters;
         this.bus = bus;
         this.journal = journal;
@@ -212,6 +243,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             {
                 // start from the full journaled state
             }
+        }
+        else if (replayService != null)
+        {
+            fillFromReplayService(Long.MAX_VALUE); // start from the journal's state, replayed by the service
         }
         orders.onCaughtUp();
         caughtUp = true;
@@ -334,6 +369,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         {
             counters.busGaps.incrementAndGet();
             fillFromJournal(firstSeq - 1);
+            fillFromReplayService(firstSeq - 1);
             if (firstSeq > lastAppliedSeq + 1)
             {
                 resetStreamsAfterGap();
@@ -384,6 +420,80 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             flushSessions(); // read forward until the gap is closed
         }
         fillingGap = false;
+    }
+
+    /**
+     * Fills {@code (lastAppliedSeq, targetSeq]} (Long.MAX_VALUE: up to the journal's end) from the replay
+     * service, synchronously: clients get nothing meanwhile, and the bus batch that showed the gap is applied
+     * after it. Gives up (counted) when the service sends nothing for {@code gapFillTimeout} or refuses; the
+     * caller then resets the streams.
+     */
+    private void fillFromReplayService(final long targetSeq)
+    {
+        if (replayService == null || lastAppliedSeq >= targetSeq)
+        {
+            return;
+        }
+        final long timeoutNanos = config.gapFillTimeout.toNanos();
+        long deadline = clock.nanoTime() + timeoutNanos;
+        while (!replayService.request(correlationIds.getAsLong(), replayJournalId, lastAppliedSeq, targetSeq))
+        {
+            if (clock.nanoTime() - deadline > 0)
+            {
+                counters.gapFillsFailed.incrementAndGet(); // no replay service reachable
+                return;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        while (replayService.state() == ReplayClient.State.REQUESTED ||
+            replayService.state() == ReplayClient.State.STREAMING)
+        {
+            final long now = clock.nanoTime();
+            if (replayService.poll(replayHandler, FRAGMENTS_PER_CYCLE) > 0)
+            {
+                deadline = now + timeoutNanos;
+                flushSessions();
+            }
+            else if (now - deadline > 0)
+            {
+                break;
+            }
+            else
+            {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+        if (replayService.state() == ReplayClient.State.DONE)
+        {
+            replayJournalId = replayService.journalId(); // later fills must come from the same journal
+        }
+        if (replayService.state() != ReplayClient.State.DONE ||
+            (targetSeq != Long.MAX_VALUE && lastAppliedSeq < targetSeq))
+        {
+            counters.gapFillsFailed.incrementAndGet();
+        }
+    }
+
+    private void onReplayBatch(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < BATCH_SCAN_BYTES)
+        {
+            return;
+        }
+        header.wrap(buffer, offset);
+        if (header.templateId() != BatchHeaderDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+        batchHeader.wrapAndApplyHeader(buffer, offset, header);
+        final long firstSeq = batchHeader.firstSeq();
+        final int eventCount = batchHeader.eventCount();
+        if (eventCount == 0 || firstSeq + eventCount - 1 <= lastAppliedSeq)
+        {
+            return;
+        }
+        counters.gapEventsFilledFromJournal.addAndGet(eventCount);
+        apply(buffer, offset, length);
     }
 
     /**

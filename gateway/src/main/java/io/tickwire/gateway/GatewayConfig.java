@@ -1,6 +1,7 @@
 package io.tickwire.gateway;
 
 import io.tickwire.engine.EngineConfig;
+import io.tickwire.replay.ReplayServer;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +24,30 @@ public final class GatewayConfig
     public int busStreamId = EngineConfig.DEFAULT_MARKET_DATA_STREAM;
     /**
      * The journal, when this gateway runs where it is: used to start from the full state and to fill any gap
-     * seen on the bus. Null: start empty and reset streams with snapshots on a bus gap.
+     * seen on the bus. Null: use the replay service ({@link #replayChannel}) if set; otherwise start empty and
+     * reset streams with snapshots on a bus gap.
      */
     public Path journalDirectory;
+    /**
+     * Request channel of the engine's Aeron replay service ({@code io.tickwire.replay.ReplayServer}; the
+     * engine's {@code --replay-channel}), used only without {@link #journalDirectory}: the gateway then starts
+     * from the journal's state replayed by the service and fills bus gaps from it. Null (default): not used.
+     */
+    public String replayChannel;
+    /** Request stream id of the replay service. */
+    public int replayStreamId = ReplayServer.DEFAULT_REQUEST_STREAM;
+    /**
+     * Where the replay service answers: {@code aeron:ipc} on the engine's host, a UDP endpoint of this host
+     * otherwise (e.g. {@code aeron:udp?endpoint=gw-host:40461}). Gateways may share a response stream.
+     */
+    public String replayResponseChannel = "aeron:ipc";
+    public int replayResponseStreamId = ReplayServer.DEFAULT_REQUEST_STREAM + 1;
+    /**
+     * A fill from the replay service (start-up, bus gap) fails when the service sends nothing for this long:
+     * the gateway then resets book and ticker streams as without a replay service, and counts it
+     * ({@code tickwire_gateway_gap_fills_failed_total}). Delivery to clients pauses while a fill runs.
+     */
+    public Duration gapFillTimeout = Duration.ofSeconds(2);
     /** Sessions per gateway; beyond it the upgrade is refused with HTTP 503. */
     public int maxSessions = 10_000;
     /** Sessions per remote IP address; beyond it the upgrade is refused with HTTP 429. */

@@ -20,7 +20,10 @@ public final class GatewayCounters
     public final AtomicLong batchesApplied = new AtomicLong();
     public final AtomicLong busGaps = new AtomicLong();
     public final AtomicLong levelsDropped = new AtomicLong();
+    /** Events filled after a bus gap (or at start) from the local journal or the replay service. */
     public final AtomicLong gapEventsFilledFromJournal = new AtomicLong();
+    /** Fills from the replay service that failed (no answer in time, refused): streams were reset instead. */
+    public final AtomicLong gapFillsFailed = new AtomicLong();
     public final AtomicLong lastSeq = new AtomicLong();
     public final AtomicLong maxSessionBytesInFlight = new AtomicLong();
     /** Frame send latency: the agent queueing a frame to Jetty completing its write. */

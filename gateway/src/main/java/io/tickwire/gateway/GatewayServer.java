@@ -7,6 +7,7 @@ import io.tickwire.engine.AeronSupport;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalConfig;
 import io.tickwire.replay.JournalReplaySource;
+import io.tickwire.replay.ReplayClient;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SystemNanoClock;
@@ -48,6 +49,8 @@ public final class GatewayServer implements AutoCloseable
     private final GatewayAgent agent;
     private final AgentRunner runner;
     private final ReplayAgent replayer;
+    /** The engine's replay service, for a gateway without a journal (config.replayChannel), or null. */
+    private final ReplayClient replayService;
     /** The replay agent's runner (resumes), or null without a journal. */
     private final AgentRunner replayRunner;
     private final Server server;
@@ -61,6 +64,7 @@ public final class GatewayServer implements AutoCloseable
         limiter = new ConnectionLimiter(config.maxSessions, config.maxSessionsPerIp);
         Aeron client = null;
         Journal opened = null;
+        ReplayClient remote = null;
         try
         {
             client = Aeron.connect(aeronContext(config));
@@ -82,7 +86,14 @@ public final class GatewayServer implements AutoCloseable
                 replayRunner = null;
             }
             this.replayer = replayer;
-            agent = new GatewayAgent(config, counters, bus, ingress, opened, new SystemNanoClock(), replayer);
+            if (opened == null && config.replayChannel != null)
+            {
+                remote = new ReplayClient(client, config.replayChannel, config.replayStreamId,
+                    config.replayResponseChannel, config.replayResponseStreamId);
+            }
+            final Aeron aeronClient = client;
+            agent = new GatewayAgent(config, counters, bus, ingress, opened, new SystemNanoClock(), replayer, remote,
+                aeronClient::nextCorrelationId);
             runner = new AgentRunner(AeronSupport.idleStrategy(config.idle), Throwable::printStackTrace, null, agent);
 
             final QueuedThreadPool threads = new QueuedThreadPool(32, 4);
@@ -119,9 +130,10 @@ public final class GatewayServer implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(opened, client);
+            CloseHelper.quietCloseAll(remote, opened, client);
             throw ex;
         }
+        replayService = remote;
         aeron = client;
         journal = opened;
         driverWatch = new Thread(this::watchDriver, "tickwire-driver-watch");
@@ -326,7 +338,7 @@ public final class GatewayServer implements AutoCloseable
         }
         finally
         {
-            CloseHelper.closeAll(runner, replayRunner, aeron, journal);
+            CloseHelper.closeAll(runner, replayRunner, replayService, aeron, journal);
         }
     }
 }

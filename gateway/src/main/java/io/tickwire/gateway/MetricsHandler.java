@@ -71,7 +71,11 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             counter(b, "tickwire_gateway_batches_applied_total", "Engine batches applied", c.batchesApplied.get());
             counter(b, "tickwire_gateway_bus_gaps_total", "Seq jumps seen on the bus", c.busGaps.get());
             counter(b, "tickwire_gateway_levels_dropped_total", "Book levels beyond maxLevelsPerSide (a misconfiguration)", c.levelsDropped.get());
-            counter(b, "tickwire_gateway_gap_events_filled_total", "Events filled from the journal after a bus gap", c.gapEventsFilledFromJournal.get());
+            counter(b, "tickwire_gateway_gap_events_filled_total",
+                "Events filled from the journal or the replay service after a bus gap or at start",
+                c.gapEventsFilledFromJournal.get());
+            counter(b, "tickwire_gateway_gap_fills_failed_total",
+                "Fills from the replay service that failed (streams reset instead)", c.gapFillsFailed.get());
             b.append("# HELP tickwire_gateway_resumes_total Resumes (subscribe with from), by answer\n")
                 .append("# TYPE tickwire_gateway_resumes_total counter\n")
                 .append("tickwire_gateway_resumes_total{recovered=\"true\"} ").append(c.resumesRecovered.get())

@@ -193,7 +193,7 @@ class BusGapTest
         return found[0];
     }
 
-    private static void offer(final Publication bus, final UnsafeBuffer batch)
+    static void offer(final Publication bus, final UnsafeBuffer batch)
     {
         final long deadline = System.nanoTime() + 10_000_000_000L;
         while (bus.offer(batch, 0, batch.capacity()) < 0)
@@ -203,13 +203,13 @@ class BusGapTest
         }
     }
 
-    private static long firstSeqOf(final UnsafeBuffer batch)
+    static long firstSeqOf(final UnsafeBuffer batch)
     {
         return batch.getLong(MessageHeaderDecoder.ENCODED_LENGTH + BatchHeaderDecoder.firstSeqEncodingOffset(),
             BatchHeaderDecoder.BYTE_ORDER);
     }
 
-    private static void awaitSeq(final GatewayServer gateway, final long seq)
+    static void awaitSeq(final GatewayServer gateway, final long seq)
     {
         final long deadline = System.nanoTime() + 30_000_000_000L;
         while (gateway.counters().lastSeq.get() < seq)
@@ -219,7 +219,7 @@ class BusGapTest
         }
     }
 
-    private static void awaitBatches(final Path journal, final int count)
+    static void awaitBatches(final Path journal, final int count)
     {
         final long deadline = System.nanoTime() + 30_000_000_000L;
         while (readBatches(journal).size() < count)
@@ -230,7 +230,7 @@ class BusGapTest
     }
 
     /** Batches with events, in journal order (copies). */
-    private static List<UnsafeBuffer> readBatches(final Path journalDir)
+    static List<UnsafeBuffer> readBatches(final Path journalDir)
     {
         final List<UnsafeBuffer> batches = new ArrayList<>();
         final MessageHeaderDecoder header = new MessageHeaderDecoder();

@@ -704,8 +704,11 @@ public final class JournalIndex implements AutoCloseable
         firstSeq = newFirstSeq;
         firstEnd = newFirstEnd;
         firstTime = newFirstTime;
-        listedFirst = first;
-        listedLast = last;
+        // What was listed, not what firstCycle()/lastCycle() said a moment before: the directory listing can lag a
+        // roll (the new cycle's file not listed yet). Keeping the listing's own bounds makes the next begin() list
+        // again until it includes the cycle lastCycle() reports, instead of missing that cycle's batches for good.
+        listedFirst = n > 0 ? listed[0] : first;
+        listedLast = n > 0 ? listed[n - 1] : last;
         relist = false;
     }
 
