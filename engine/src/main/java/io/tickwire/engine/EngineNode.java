@@ -61,6 +61,7 @@ public final class EngineNode implements AutoCloseable
     private final FeedAgent feedAgent;
     private final String aeronDirectory;
     private final long journalId;
+    private final Publication marketDataPublication;
     private final AtomicCounter stateCounter;
     private final JournalRepair.Result repair;
     private final List<AgentRunner> serviceRunners = new ArrayList<>();
@@ -131,6 +132,7 @@ public final class EngineNode implements AutoCloseable
 
             final Subscription ingress = client.addSubscription(config.ingressChannel(), config.ingressStreamId());
             final Publication marketData = client.addPublication(config.marketDataChannel(), config.marketDataStreamId());
+            marketDataPublication = marketData;
             final AtomicCounter journaled = client.addCounter(COUNTER_BATCHES_JOURNALED, "tickwire batches journaled");
             final AtomicCounter malformed = client.addCounter(COUNTER_MALFORMED_INPUTS, "tickwire malformed inputs");
             final AtomicCounter published = client.addCounter(COUNTER_BATCHES_PUBLISHED, "tickwire batches published");
@@ -508,5 +510,14 @@ public final class EngineNode implements AutoCloseable
     {
         CloseHelper.closeAll(serviceRunners);
         CloseHelper.closeAll(feedRunner, simulatorRunner, engineRunner, aeron, journal, driver);
+    }
+
+    /**
+     * @return true while the market-data publication has a connected subscriber; batches journaled while it has
+     * none are not published (a gateway catches up from the journal or the replay service).
+     */
+    public boolean marketDataConnected()
+    {
+        return marketDataPublication.isConnected();
     }
 }

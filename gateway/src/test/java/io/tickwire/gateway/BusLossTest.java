@@ -96,6 +96,8 @@ class BusLossTest
                 // catch up from, so instruments are defined only once the UDP image is up.
                 await("the gateway's driver has an image of the bus", Duration.ofSeconds(30),
                     () -> gatewayDriver.hasImage(EngineConfig.DEFAULT_MARKET_DATA_STREAM));
+                // and the engine's side sees it connected (its status messages cross the lossy link too)
+                await("the engine's bus publication is connected", Duration.ofSeconds(30), engine::marketDataConnected);
                 try (ExclusivePublication admin = engine.aeron().addExclusivePublication(
                     engine.config().ingressChannel(), engine.config().ingressStreamId()))
                 {
