@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -208,7 +207,7 @@ class ReplayCommandTest
     /** Collects whole text messages (the JDK client may deliver one in parts). */
     private static final class Client implements WebSocket.Listener
     {
-        final ConcurrentLinkedQueue<String> messages = new ConcurrentLinkedQueue<>();
+        final java.util.concurrent.LinkedBlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
         private final StringBuilder part = new StringBuilder();
 
         @Override
@@ -257,11 +256,10 @@ class ReplayCommandTest
         try (ReplayNode node = ReplayNode.launch(settings))
         {
             final long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!node.publisher().prefixDone() || node.gateway().counters().lastSeq.get() < bounds.fromSeq() - 1)
-            {
-                assertThat(System.nanoTime()).as("prefix applied").isLessThan(deadline);
-                Thread.sleep(1);
-            }
+            org.awaitility.Awaitility.await("prefix applied").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(1))
+                .until(() -> node.publisher().prefixDone() &&
+                    node.gateway().counters().lastSeq.get() >= bounds.fromSeq() - 1);
             assertThat(node.gateway().counters().lastSeq.get()).as("waits for a client").isEqualTo(bounds.fromSeq() - 1);
             final Client client = new Client();
             final WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -276,10 +274,9 @@ class ReplayCommandTest
                 received.get(received.size() - 1).seq() < lastTradeSeq(journal, bounds))
             {
                 assertThat(System.nanoTime()).as("replay delivered").isLessThan(deadline);
-                final String message = client.messages.poll();
+                final String message = client.messages.poll(1, java.util.concurrent.TimeUnit.MILLISECONDS);
                 if (message == null)
                 {
-                    Thread.sleep(1);
                     continue;
                 }
                 final String type = field(message, "type");

@@ -345,16 +345,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     @Override
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header h)
     {
-        if (length < BATCH_SCAN_BYTES)
+        if (!wrapBatch(buffer, offset, length))
         {
             return;
         }
-        header.wrap(buffer, offset);
-        if (header.templateId() != BatchHeaderDecoder.TEMPLATE_ID)
-        {
-            return;
-        }
-        batchHeader.wrapAndApplyHeader(buffer, offset, header);
         final long firstSeq = batchHeader.firstSeq();
         final int eventCount = batchHeader.eventCount();
         if (eventCount == 0 && orders.wantsEmptyBatches())
@@ -380,16 +374,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
 
     private void onJournalBatch(final DirectBuffer buffer, final int length, final long index)
     {
-        if (length < BATCH_SCAN_BYTES)
+        if (!wrapBatch(buffer, 0, length))
         {
             return;
         }
-        header.wrap(buffer, 0);
-        if (header.templateId() != BatchHeaderDecoder.TEMPLATE_ID)
-        {
-            return;
-        }
-        batchHeader.wrapAndApplyHeader(buffer, 0, header);
         final long firstSeq = batchHeader.firstSeq();
         final int eventCount = batchHeader.eventCount();
         journalSeq = firstSeq + eventCount - 1;
@@ -476,16 +464,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
 
     private void onReplayBatch(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < BATCH_SCAN_BYTES)
+        if (!wrapBatch(buffer, offset, length))
         {
             return;
         }
-        header.wrap(buffer, offset);
-        if (header.templateId() != BatchHeaderDecoder.TEMPLATE_ID)
-        {
-            return;
-        }
-        batchHeader.wrapAndApplyHeader(buffer, offset, header);
         final long firstSeq = batchHeader.firstSeq();
         final int eventCount = batchHeader.eventCount();
         if (eventCount == 0 || firstSeq + eventCount - 1 <= lastAppliedSeq)
@@ -518,6 +500,26 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 }
             }
         }
+    }
+
+    /**
+     * Wraps {@link #batchHeader} over a batch message.
+     *
+     * @return false if the message is not a batch (too short, or another template): nothing to apply.
+     */
+    private boolean wrapBatch(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < BATCH_SCAN_BYTES)
+        {
+            return false;
+        }
+        header.wrap(buffer, offset);
+        if (header.templateId() != BatchHeaderDecoder.TEMPLATE_ID)
+        {
+            return false;
+        }
+        batchHeader.wrapAndApplyHeader(buffer, offset, header);
+        return true;
     }
 
     private void apply(final DirectBuffer buffer, final int offset, final int length)

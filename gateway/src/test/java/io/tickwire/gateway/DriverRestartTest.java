@@ -190,13 +190,12 @@ class DriverRestartTest
 
     private static int awaitClose(final BusLossTest.Reader r) throws InterruptedException
     {
-        final long deadline = System.nanoTime() + 30_000_000_000L;
-        while (r.client.closeCode < 0)
-        {
-            assertThat(System.nanoTime()).as("closed").isLessThan(deadline);
-            r.drain(); // what came before the close still chains
-            Thread.sleep(5);
-        }
+        org.awaitility.Awaitility.await("closed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+            .until(() ->
+            {
+                r.drain(); // what came before the close still chains
+                return r.client.closeCode >= 0;
+            });
         r.drain();
         return r.client.closeCode;
     }
