@@ -144,6 +144,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
     private final long requestTimeoutNanos;
     private final long heartbeatTimeoutNanos;
     private final long pingIntervalNanos;
+    private final long probeAfterNanos;
 
     private final Map<String, Instrument> instruments = new HashMap<>();
     private final Int2ObjectHashMap<Instrument> instrumentsById = new Int2ObjectHashMap<>();
@@ -188,6 +189,7 @@ final class ClientConductor implements WireHandler, Transport.Receiver
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
         this.heartbeatTimeoutNanos = config.heartbeatTimeout().toNanos();
         this.pingIntervalNanos = config.pingInterval().toNanos();
+        this.probeAfterNanos = heartbeatTimeoutNanos / 3;
         for (final Channel channel : Channel.values())
         {
             streams.put(channel, new LinkedHashMap<>()); // in subscription order: requests are deterministic
@@ -434,8 +436,11 @@ final class ClientConductor implements WireHandler, Transport.Receiver
             dropConnection(-1, reason);
             return;
         }
-        if (ready && now - lastSendNanos > pingIntervalNanos && outbound.isEmpty())
+        if (ready && outbound.isEmpty() && (now - lastSendNanos > pingIntervalNanos ||
+            now - lastReceiveNanos > probeAfterNanos && now - lastSendNanos > probeAfterNanos))
         {
+            // Keep-alive, or a probe of a silent connection: a live gateway answers at once, and writing is what
+            // reveals a connection whose end the transport did not report (see JdkWebSocketTransport).
             enqueue(Kind.PING, codec.ping(nextId), null, null, null, -1, false);
         }
         if (!pending.isEmpty())
@@ -1090,6 +1095,19 @@ final class ClientConductor implements WireHandler, Transport.Receiver
     private void listenerFailed(final String callback, final RuntimeException ex)
     {
         error(ClientError.LISTENER_FAILED, callback + " threw " + ex, null, null, ex);
+    }
+
+    /**
+     * @return the connection state in one line, for diagnostics. Read from outside the lane it is a racy snapshot.
+     */
+    String describe()
+    {
+        final long now = now();
+        return "open=" + open + " ready=" + ready + " sendInFlight=" + sendInFlight + " outbound=" + outbound.size() +
+            " pending=" + pending.size() + " resyncing=" + resyncing.size() + " lastReceive=" +
+            TimeUnit.NANOSECONDS.toMillis(now - lastReceiveNanos) + " ms ago, lastSend=" +
+            TimeUnit.NANOSECONDS.toMillis(now - lastSendNanos) + " ms ago, url=" + url + " attempt=" + attempt +
+            ", connection " + (connection == null ? "none" : connection.describe());
     }
 
     void taskFailed(final Throwable ex)

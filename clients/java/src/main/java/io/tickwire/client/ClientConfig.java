@@ -135,7 +135,10 @@ public final class ClientConfig
 
     /**
      * @param timeout with nothing at all received for this long, the connection is taken as dead and replaced.
-     *                The gateway sends a heartbeat after 1 s without traffic. Default 5 s.
+     *                The gateway sends a heartbeat after 1 s without traffic. After a third of it without anything
+     *                received (and nothing sent for as long) the client sends a {@code ping}: a live gateway answers
+     *                at once, and a write is what reveals a connection whose end the transport did not report.
+     *                Default 5 s.
      */
     public ClientConfig heartbeatTimeout(final Duration timeout)
     {

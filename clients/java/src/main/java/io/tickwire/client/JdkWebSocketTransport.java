@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link Transport} on the JDK's {@code java.net.http.WebSocket} (no dependency). The JDK calls a listener's
@@ -58,6 +59,9 @@ final class JdkWebSocketTransport implements Transport
         private final CompletableFuture<Connection> opened = new CompletableFuture<>();
         private final Receiver receiver;
         private final AtomicBoolean ended = new AtomicBoolean();
+        /** Messages, parts, pings and pongs asked of the JDK, and those it delivered (diagnostics: equal = idle). */
+        private final AtomicLong requested = new AtomicLong();
+        private final AtomicLong delivered = new AtomicLong();
         private final StringBuilder textParts = new StringBuilder();
         private ByteBuffer binaryParts = ByteBuffer.allocate(0);
         private boolean accumulating;
@@ -98,7 +102,7 @@ final class JdkWebSocketTransport implements Transport
             final WebSocket s = socket;
             if (s != null && !ended.get())
             {
-                s.request(1);
+                request(s);
             }
         }
 
@@ -128,19 +132,32 @@ final class JdkWebSocketTransport implements Transport
         }
 
         @Override
+        public String describe()
+        {
+            return "requested " + requested.get() + ", delivered " + delivered.get() + ", ended " + ended.get();
+        }
+
+        private void request(final WebSocket webSocket)
+        {
+            requested.incrementAndGet();
+            webSocket.request(1);
+        }
+
+        @Override
         public void onOpen(final WebSocket webSocket)
         {
             socket = webSocket;
-            webSocket.request(1);
+            request(webSocket);
         }
 
         @Override
         public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
         {
+            delivered.incrementAndGet();
             if (!last)
             {
                 textParts.append(data);
-                webSocket.request(1); // a part is not a message: ask for the rest
+                request(webSocket); // a part is not a message: ask for the rest
                 return null;
             }
             if (textParts.length() == 0)
@@ -160,6 +177,7 @@ final class JdkWebSocketTransport implements Transport
         @Override
         public CompletionStage<?> onBinary(final WebSocket webSocket, final ByteBuffer data, final boolean last)
         {
+            delivered.incrementAndGet();
             if (last && !accumulating)
             {
                 receiver.onBinary(this, data); // the usual case: a whole message, handed over as it is
@@ -175,7 +193,7 @@ final class JdkWebSocketTransport implements Transport
             accumulating = !last;
             if (!last)
             {
-                webSocket.request(1); // a part is not a message: ask for the rest
+                request(webSocket); // a part is not a message: ask for the rest
                 return null;
             }
             receiver.onBinary(this, binaryParts.flip());
@@ -186,14 +204,16 @@ final class JdkWebSocketTransport implements Transport
         @Override
         public CompletionStage<?> onPing(final WebSocket webSocket, final ByteBuffer message)
         {
-            webSocket.request(1); // the JDK answers with a pong by itself
+            delivered.incrementAndGet();
+            request(webSocket); // the JDK answers with a pong by itself
             return null;
         }
 
         @Override
         public CompletionStage<?> onPong(final WebSocket webSocket, final ByteBuffer message)
         {
-            webSocket.request(1);
+            delivered.incrementAndGet();
+            request(webSocket);
             return null;
         }
 

@@ -71,6 +71,15 @@ final class SerialLane
         return owner == Thread.currentThread();
     }
 
+    /**
+     * @return who holds the lane and how many tasks wait, for diagnostics (racy).
+     */
+    String describe()
+    {
+        final Thread t = owner;
+        return "busy=" + busy.get() + " owner=" + (t == null ? "-" : t.getName()) + " queued=" + tasks.size();
+    }
+
     private void enqueue(final Runnable task)
     {
         tasks.offer(task);

@@ -162,6 +162,14 @@ public final class TickwireClient implements AutoCloseable
     }
 
     /**
+     * @return the connection's state in one line (a racy snapshot when read outside a callback), for diagnostics.
+     */
+    String describe()
+    {
+        return conductor.describe() + "; lane " + lane.describe();
+    }
+
+    /**
      * Closes the connection and stops the client; pending futures fail with {@link RequestException#CLOSED}.
      * Waits up to 5 s for that to be done, unless called from a listener callback.
      */

@@ -53,6 +53,14 @@ interface Transport
          * Drops the connection at once; no more callbacks after the ones in progress.
          */
         void abort();
+
+        /**
+         * @return the connection's flow-control state in a few words, for diagnostics.
+         */
+        default String describe()
+        {
+            return "";
+        }
     }
 
     /**

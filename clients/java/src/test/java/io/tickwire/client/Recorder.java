@@ -28,6 +28,10 @@ final class Recorder implements TickwireListener
     final List<Gap> gaps = new CopyOnWriteArrayList<>();
     final List<StatusEvent> statuses = new CopyOnWriteArrayList<>();
     final List<ClientError> errors = new CopyOnWriteArrayList<>();
+    /** Runs in {@link #onError}, after the error is recorded: diagnostics of a test. */
+    volatile java.util.function.Consumer<ClientError> onErrorHook = e -> { };
+    /** Per error, how many book views had been delivered before it (callbacks are serial: exact). */
+    final List<Integer> viewsBeforeError = new CopyOnWriteArrayList<>();
     private volatile Thread lastThread;
     volatile boolean concurrent;
     private final java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
@@ -82,7 +86,9 @@ final class Recorder implements TickwireListener
     public void onError(final ClientError error)
     {
         enter();
+        viewsBeforeError.add(views.size());
         errors.add(error);
+        onErrorHook.accept(error);
         leave();
     }
 

@@ -40,6 +40,8 @@ final class WsProxy implements Closeable
     private final int upstreamPort;
     private final ServerSocket server;
     private final List<Link> links = new CopyOnWriteArrayList<>();
+    /** Each closed link: the client's port, and who closed it (diagnostics). */
+    private final List<String> closedLinks = new CopyOnWriteArrayList<>();
     private final AtomicReference<Corrupter> corrupter = new AtomicReference<>();
     private volatile boolean closed;
 
@@ -110,6 +112,30 @@ final class WsProxy implements Closeable
         return links.size();
     }
 
+    /**
+     * @return for a failure message: each open link's age, bytes forwarded each way, and what its server-to-client
+     * pump is doing (a pump blocked writing means the client stopped reading; one reading, that the server sent
+     * nothing).
+     */
+    String describe()
+    {
+        final long now = System.nanoTime();
+        final StringBuilder out = new StringBuilder("proxy links " + links.size() + ":");
+        for (final Link link : links)
+        {
+            out.append(" [client port ").append(link.client.getPort()).append(", age ")
+                .append((now - link.createdNanos) / 1_000_000).append(" ms, s2c ")
+                .append(link.s2cBytes).append(" B (last ").append((now - link.lastS2cNanos) / 1_000_000)
+                .append(" ms ago, ").append(link.s2cState).append("), c2s ").append(link.c2sBytes).append(" B]");
+        }
+        out.append("; closed:");
+        for (final String closed : closedLinks)
+        {
+            out.append(' ').append(closed);
+        }
+        return out.toString();
+    }
+
     @Override
     public void close()
     {
@@ -153,7 +179,12 @@ final class WsProxy implements Closeable
     {
         final Socket client;
         final Socket upstream;
+        final long createdNanos = System.nanoTime();
         volatile boolean frozen;
+        volatile long s2cBytes;
+        volatile long c2sBytes;
+        volatile long lastS2cNanos = createdNanos;
+        volatile String s2cState = "starting";
 
         Link(final Socket client, final Socket upstream)
         {
@@ -176,6 +207,11 @@ final class WsProxy implements Closeable
 
         void close()
         {
+            if (links.contains(this))
+            {
+                closedLinks.add("[client port " + client.getPort() + " by " + Thread.currentThread().getName() + " at " +
+                    System.nanoTime() / 1_000_000 + " ms, s2c " + s2cBytes + " B]");
+            }
             try
             {
                 client.close();
@@ -218,6 +254,10 @@ final class WsProxy implements Closeable
                 out.flush();
                 while (true)
                 {
+                    if (!fromClient)
+                    {
+                        s2cState = "reading";
+                    }
                     final int b0 = in.read();
                     final int b1 = in.read();
                     if (b0 < 0 || b1 < 0)
@@ -247,6 +287,16 @@ final class WsProxy implements Closeable
                     }
                     final byte[] payload = in.readNBytes((int)length);
                     final int opcode = b0 & 0x0F;
+                    if (fromClient)
+                    {
+                        c2sBytes += header.size() + length;
+                    }
+                    else
+                    {
+                        s2cBytes += header.size() + length;
+                        lastS2cNanos = System.nanoTime();
+                        s2cState = "writing";
+                    }
                     final boolean fin = (b0 & 0x80) != 0;
                     if (fromClient)
                     {
