@@ -33,8 +33,9 @@ import java.util.stream.Stream;
 /**
  * The open-loop fan-out rig: {@code ./tickwire bench fanout [options]} (perf/README.md has every option and
  * the method). For each run it starts the system under test in its own process (Tickwire's engine and
- * gateway, the Netty peer, the Node {@code ws} peer or the NIO floor), starts {@link FanoutClient} in another
- * process, and paces the deterministic {@link TickStream} to the target over a local TCP connection at a fixed
+ * gateway, the Netty peer, the Node {@code ws} peer or the NIO floor), starts {@link FanoutClient} (or, with
+ * {@code --client java}, {@link LibraryFanoutClient}: the project's Java client library) in another process, and
+ * paces the deterministic {@link TickStream} to the target over a local TCP connection at a fixed
  * rate: tick {@code i} is due at {@code t0 + i / rate}, and a late tick keeps its due time (open loop: the
  * driver never waits for clients; latency is measured from the due time, so it is free of coordinated
  * omission). It reports the clients' percentiles, deliveries per second, gaps, duplicates and missing messages,

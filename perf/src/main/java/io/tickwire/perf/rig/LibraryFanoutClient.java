@@ -56,7 +56,8 @@ import java.util.concurrent.locks.LockSupport;
  * (the library's own {@code prev} chain check and resume reports), {@code duplicates} the library's counter of
  * messages it dropped as already delivered ({@code ClientCounters.duplicatesDropped}), {@code closed} the
  * connections the library lost at least once ({@code RECONNECTING}; it reconnects by itself), {@code errors} every
- * {@link TickwireListener#onError} plus what this client's cross-check of the delivered trades found (a trade
+ * {@link TickwireListener#onError} and every lost connection, plus what this client's cross-check of the delivered
+ * trades found (a trade
  * at or below the stream's last seq, a {@code prev} break the library did not report, a trade that is not the
  * expected tick, a trade on a symbol not subscribed).
  * <p>
