@@ -33,8 +33,9 @@ import java.util.stream.Stream;
 /**
  * The open-loop fan-out rig: {@code ./tickwire bench fanout [options]} (perf/README.md has every option and
  * the method). For each run it starts the system under test in its own process (Tickwire's engine and
- * gateway, the Netty peer, the Node {@code ws} peer or the NIO floor), starts {@link FanoutClient} in another
- * process, and paces the deterministic {@link TickStream} to the target over a local TCP connection at a fixed
+ * gateway, the Netty peer, the Node {@code ws} peer or the NIO floor), starts {@link FanoutClient} (or, with
+ * {@code --client java}, {@link LibraryFanoutClient}: the project's Java client library) in another process, and
+ * paces the deterministic {@link TickStream} to the target over a local TCP connection at a fixed
  * rate: tick {@code i} is due at {@code t0 + i / rate}, and a late tick keeps its due time (open loop: the
  * driver never waits for clients; latency is measured from the due time, so it is free of coordinated
  * omission). It reports the clients' percentiles, deliveries per second, gaps, duplicates and missing messages,
@@ -43,6 +44,8 @@ import java.util.stream.Stream;
 public final class FanoutBench
 {
     static final List<String> TARGETS = List.of("tickwire", "netty", "ws", "floor");
+    /** Client implementations: the lean NIO client ({@link FanoutClient}) and the Java client library. */
+    static final List<String> CLIENTS = List.of("lean", "java");
 
     private final Options o;
     private final PrintStream out;
@@ -60,6 +63,8 @@ public final class FanoutBench
         double warmup = 3;
         double drain = 5;
         List<String> targets = List.of("tickwire");
+        List<String> clientImpls = List.of("lean");
+        String clientProtocol = "sbe";
         int repeats = 1;
         int clientThreads = 2;
         String cpusTarget;
@@ -88,7 +93,8 @@ public final class FanoutBench
                     "--warmup",
                     "--drain", "--target", "--repeats", "--client-threads", "--cpus", "--sweep", "--p99-bound",
                     "--sweep-factor", "--sweep-steps", "--stall-fraction", "--stall-seconds", "--out", "--target-heap",
-                    "--client-heap", "--target-java-opts", "--netty-threads", "--peers-dir").contains(name))
+                    "--client-heap", "--target-java-opts", "--netty-threads", "--peers-dir", "--client",
+                    "--client-protocol").contains(name))
                 {
                     throw new IllegalArgumentException("unknown option " + name + " (see perf/README.md)");
                 }
@@ -110,6 +116,19 @@ public final class FanoutBench
                     throw new IllegalArgumentException(
                         "unknown target " + t + "; one or more of " + TARGETS + " or all");
                 }
+            }
+            o.clientImpls = List.of(a.value("--client", "lean").split(","));
+            for (final String impl : o.clientImpls)
+            {
+                if (!CLIENTS.contains(impl))
+                {
+                    throw new IllegalArgumentException("unknown client " + impl + "; one or more of " + CLIENTS);
+                }
+            }
+            o.clientProtocol = a.value("--client-protocol", o.clientProtocol);
+            if (!List.of("sbe", "json").contains(o.clientProtocol))
+            {
+                throw new IllegalArgumentException("--client-protocol is sbe or json");
             }
             o.repeats = a.intValue("--repeats", 1);
             o.clientThreads = a.intValue("--client-threads", 2);
@@ -147,6 +166,17 @@ public final class FanoutBench
                     "writes " +
                     "the protocol's trade message; run --payload without the tickwire target");
             }
+            if (o.clientImpls.contains("java") && !o.targets.equals(List.of("tickwire")))
+            {
+                throw new IllegalArgumentException("--client java runs the Tickwire Java client library, which " +
+                    "speaks only the Tickwire protocol: use it with --target tickwire alone (the peers answer " +
+                    "just the lean client's subscribe; compare them with --client lean)");
+            }
+            if (o.clientImpls.contains("java") && o.stallFraction > 0)
+            {
+                throw new IllegalArgumentException("--stall-fraction needs --client lean: the Java client library " +
+                    "reads as fast as its listener returns and has no way to stop reading");
+            }
             if (o.stallFraction > 0 && (o.stallSeconds <= 0 || o.stallSeconds > o.duration))
             {
                 throw new IllegalArgumentException("--stall-fraction needs --stall-seconds in (0, --duration]");
@@ -173,8 +203,9 @@ public final class FanoutBench
     }
 
     /** What one run measured. */
-    record Result(String target, double rate, int clients, boolean stall, Map<String, String> client,
-        Map<String, Double> cpuSeconds, Histogram feedLag, Map<String, String> stats, String label)
+    record Result(String target, String clientImpl, double rate, int clients, boolean stall,
+        Map<String, String> client, Map<String, Double> cpuSeconds, Histogram feedLag, Map<String, String> stats,
+        String label)
     {
         long value(final String key)
         {
@@ -207,6 +238,11 @@ public final class FanoutBench
             return cpuSeconds.getOrDefault("target", Double.NaN) / Math.max(1, value("expected") - value("missing"));
         }
 
+        double clientCpuPerDelivery()
+        {
+            return cpuSeconds.getOrDefault("client", Double.NaN) / Math.max(1, value("expected") - value("missing"));
+        }
+
         double p99Micros()
         {
             return value("p99") / 1000.0;
@@ -225,7 +261,8 @@ public final class FanoutBench
         {
             System.out.println("usage: tickwire bench fanout [--clients N] [--rate TICKS_PER_S] [--symbols K] " +
                 "[--subscription all|1-in-10] [--payload B] [--duration S] [--warmup S] " +
-                "[--target tickwire|netty|ws|floor|all|LIST] [--repeats N] [--cpus TARGET/CLIENT/DRIVER] " +
+                "[--target tickwire|netty|ws|floor|all|LIST] [--client lean|java|lean,java] " +
+                "[--client-protocol sbe|json] [--repeats N] [--cpus TARGET/CLIENT/DRIVER] " +
                 "[--sweep --p99-bound MS] [--stall-fraction F --stall-seconds S] [--out DIR]  (perf/README.md)");
             return;
         }
@@ -243,9 +280,10 @@ public final class FanoutBench
             exec(List.of("taskset", "-pc", o.cpusDriver, Long.toString(ProcessHandle.current().pid())));
         }
         say(String.format(Locale.ROOT, "# fanout rig %s: clients %d, rate %.0f ticks/s, symbols %d, subscription %s, " +
-            "duration %.1f s (+%.1f s warm-up), targets %s, repeats %d, load average %s", LocalDateTime.now(),
-            o.clients,
-            o.rate, o.symbols, o.subscription, o.duration, o.warmup, o.targets, o.repeats, loadAverage()));
+            "duration %.1f s (+%.1f s warm-up), targets %s, client %s%s, repeats %d, load average %s",
+            LocalDateTime.now(), o.clients, o.rate, o.symbols, o.subscription, o.duration, o.warmup, o.targets,
+            o.clientImpls, o.clientImpls.contains("java") ? " (java over " + o.clientProtocol + ")" : "", o.repeats,
+            loadAverage()));
         final List<Result> results = new ArrayList<>();
         final Map<String, String> skipped = new LinkedHashMap<>();
         for (int r = 1; r <= o.repeats; r++)
@@ -263,18 +301,21 @@ public final class FanoutBench
                     say("# target " + target + " skipped: " + why);
                     continue;
                 }
-                if (o.sweep)
+                for (final String impl : o.clientImpls)
                 {
-                    results.addAll(sweep(target, r));
-                }
-                else if (o.stallFraction > 0)
-                {
-                    results.add(runOnce(target, o.rate, false, r));
-                    results.add(runOnce(target, o.rate, true, r));
-                }
-                else
-                {
-                    results.add(runOnce(target, o.rate, false, r));
+                    if (o.sweep)
+                    {
+                        results.addAll(sweep(target, impl, r));
+                    }
+                    else if (o.stallFraction > 0)
+                    {
+                        results.add(runOnce(target, impl, o.rate, false, r));
+                        results.add(runOnce(target, impl, o.rate, true, r));
+                    }
+                    else
+                    {
+                        results.add(runOnce(target, impl, o.rate, false, r));
+                    }
                 }
             }
         }
@@ -289,14 +330,14 @@ public final class FanoutBench
     List<Result> lastResults = List.of();
     Map<String, String> lastSkipped = Map.of();
 
-    private List<Result> sweep(final String target, final int repeat) throws Exception
+    private List<Result> sweep(final String target, final String impl, final int repeat) throws Exception
     {
         final List<Result> steps = new ArrayList<>();
         double rate = o.rate;
         double best = 0;
         for (int step = 0; step < o.sweepSteps; step++)
         {
-            final Result result = runOnce(target, rate, false, repeat);
+            final Result result = runOnce(target, impl, rate, false, repeat);
             steps.add(result);
             final boolean kept = result.correct() && result.p99Micros() <= o.p99BoundMs * 1000 &&
                 result.deliveriesPerSecond() >= 0.95 * offered(rate);
@@ -307,8 +348,8 @@ public final class FanoutBench
             best = Math.max(best, result.deliveriesPerSecond());
             rate *= o.sweepFactor;
         }
-        say(String.format(Locale.ROOT, "SWEEP target=%s repeat=%d maxSustainedDeliveriesPerSecond=%.0f p99Bound=%.1fms",
-            target, repeat, best, o.p99BoundMs));
+        say(String.format(Locale.ROOT, "SWEEP target=%s client=%s repeat=%d maxSustainedDeliveriesPerSecond=%.0f " +
+            "p99Bound=%.1fms", target, impl, repeat, best, o.p99BoundMs));
         return steps;
     }
 
@@ -319,15 +360,18 @@ public final class FanoutBench
 
     // ------------------------------------------------------------------ one run
 
-    Result runOnce(final String target, final double rate, final boolean stall, final int repeat) throws Exception
+    Result runOnce(final String target, final String impl, final double rate, final boolean stall, final int repeat)
+        throws Exception
     {
-        final String label = String.format(Locale.ROOT, "%s-r%d-%.0f%s", target, repeat, rate, stall ? "-stall" : "");
+        // lean runs keep their labels (and .hgrm names); java runs are named after the client
+        final String label = String.format(Locale.ROOT, "%s%s-r%d-%.0f%s", target,
+            "lean".equals(impl) ? "" : "-" + impl, repeat, rate, stall ? "-stall" : "");
         try (Child sut = startTarget(target, stall))
         {
             final String ready = sut.await("READY", 180);
             final int wsPort = Integer.parseInt(field(ready, "ws"));
             final int feedPort = Integer.parseInt(field(ready, "feed"));
-            try (Child client = startClient(target, wsPort, label))
+            try (Child client = startClient(target, impl, wsPort, label))
             {
                 client.await("READY", 300);
                 final TickStream stream = new TickStream(o.symbols, o.payload);
@@ -365,7 +409,7 @@ public final class FanoutBench
                         say("# client " + error);
                     }
                     final Result result = new Result(
-                        target, rate, o.clients, stall, fields(resultLine), cpu, lag, stats, label);
+                        target, impl, rate, o.clients, stall, fields(resultLine), cpu, lag, stats, label);
                     print(result);
                     return result;
                 }
@@ -504,11 +548,20 @@ public final class FanoutBench
         return new Child(target, command, o.out.resolve(target + ".stderr.log"));
     }
 
-    private Child startClient(final String target, final int port, final String label)
+    private Child startClient(final String target, final String impl, final int port, final String label)
         throws IOException
     {
         final List<String> command = new ArrayList<>(taskset(o.cpusClient));
         command.addAll(java(o.clientHeap));
+        if ("java".equals(impl))
+        {
+            command.add(LibraryFanoutClient.class.getName());
+            command.addAll(List.of("--port", Integer.toString(port), "--protocol", o.clientProtocol,
+                "--clients", Integer.toString(o.clients), "--symbols", Integer.toString(o.symbols),
+                "--subscription", o.subscription, "--threads", Integer.toString(o.clientThreads),
+                "--out", o.out.toString(), "--label", label, "--drain", Double.toString(o.drain)));
+            return new Child("client", command, o.out.resolve("client.stderr.log"));
+        }
         command.add(FanoutClient.class.getName());
         command.addAll(List.of("--port", Integer.toString(port), "--protocol", "floor".equals(target) ? "raw" : "ws",
             "--clients", Integer.toString(o.clients), "--symbols", Integer.toString(o.symbols),
@@ -695,15 +748,16 @@ public final class FanoutBench
         final double deliveries = r.value("expected") - r.value("missing");
         final double cpuTarget = r.cpuSeconds().getOrDefault("target", Double.NaN);
         say(String.format(Locale.ROOT,
-            "RUN %-8s rate %8.0f clients %5d%s | deliveries/s %10.0f | us p50 %8.1f p90 %8.1f p99 %9.1f p99.9 %9.1f " +
-                "p99.99 %9.1f max %9.1f | gaps %d dups %d missing %d closed %d errors %d | " +
+            "RUN %-8s client %-4s rate %8.0f clients %5d%s | deliveries/s %10.0f | us p50 %8.1f p90 %8.1f " +
+                "p99 %9.1f p99.9 %9.1f p99.99 %9.1f max %9.1f | gaps %d dups %d missing %d closed %d errors %d | " +
                 "cpu s target %.2f client %.2f " +
-                "driver %.2f (target %.2f us/delivery) | feed lag us p50 %.1f p99 %.1f%s",
-            r.target(), r.rate(), r.clients(), r.stall() ? " STALL" : "",
+                "driver %.2f (us/delivery target %.2f client %.2f) | feed lag us p50 %.1f p99 %.1f%s",
+            r.target(), r.clientImpl(), r.rate(), r.clients(), r.stall() ? " STALL" : "",
             r.stall() ? r.othersPerSecond() : r.deliveriesPerSecond(), us(r, "p50"), us(r, "p90"), us(r, "p99"),
             us(r, "p999"), us(r, "p9999"), us(r, "max"), r.value("gaps"), r.value("duplicates"), r.value("missing"),
             r.value("closed"), r.value("errors"), cpuTarget, r.cpuSeconds().getOrDefault("client", Double.NaN),
             r.cpuSeconds().getOrDefault("driver", Double.NaN), cpuTarget * 1e6 / Math.max(1, deliveries),
+            r.clientCpuPerDelivery() * 1e6,
             r.feedLag().getValueAtPercentile(50) / 1000.0, r.feedLag().getValueAtPercentile(99) / 1000.0,
             r.stall() ? String.format(Locale.ROOT, " | stalled %d: correct %d, closed 4008 %d, stalled p99 us %.1f",
                 r.value("stalled"), r.value("stalledCorrect"), r.value("stalled4008"), us(r, "stalledP99")) : ""));
@@ -755,6 +809,10 @@ public final class FanoutBench
         {
             return;
         }
+        if (o.clientImpls.containsAll(CLIENTS))
+        {
+            clientRatio(results);
+        }
         for (final String peer : List.of("netty", "ws", "floor"))
         {
             final List<Double> p99 = new ArrayList<>();
@@ -763,18 +821,18 @@ public final class FanoutBench
             final List<Double> sustained = new ArrayList<>();
             for (int r = 1; r <= o.repeats; r++)
             {
-                final Result ours = best(results, "tickwire", r);
-                final Result theirs = best(results, peer, r);
+                final Result ours = best(results, "tickwire", "lean", r);
+                final Result theirs = best(results, peer, "lean", r);
                 if (ours == null || theirs == null || (!o.sweep && (!ours.correct() || !theirs.correct())))
                 {
                     continue; // a run that lost messages has no meaningful percentiles
                 }
                 if (o.sweep)
                 {
-                    final double theirsSustained = sustainedOf(results, peer, r);
+                    final double theirsSustained = sustainedOf(results, peer, "lean", r);
                     if (theirsSustained > 0)
                     {
-                        sustained.add(sustainedOf(results, "tickwire", r) / theirsSustained);
+                        sustained.add(sustainedOf(results, "tickwire", "lean", r) / theirsSustained);
                     }
                     else
                     {
@@ -802,12 +860,56 @@ public final class FanoutBench
         }
     }
 
-    private double sustainedOf(final List<Result> results, final String target, final int repeat)
+    /** The Java client library against the lean client on the Tickwire target, per repeat. */
+    private void clientRatio(final List<Result> results)
+    {
+        final List<Double> p50 = new ArrayList<>();
+        final List<Double> p99 = new ArrayList<>();
+        final List<Double> cpu = new ArrayList<>();
+        final List<Double> sustained = new ArrayList<>();
+        for (int r = 1; r <= o.repeats; r++)
+        {
+            final Result lean = best(results, "tickwire", "lean", r);
+            final Result java = best(results, "tickwire", "java", r);
+            if (lean == null || java == null)
+            {
+                continue;
+            }
+            if (o.sweep)
+            {
+                final double leanSustained = sustainedOf(results, "tickwire", "lean", r);
+                if (leanSustained > 0)
+                {
+                    sustained.add(sustainedOf(results, "tickwire", "java", r) / leanSustained);
+                }
+            }
+            else if (lean.correct() && java.correct())
+            {
+                p50.add((double)java.value("p50") / lean.value("p50"));
+                p99.add((double)java.value("p99") / lean.value("p99"));
+                cpu.add(java.clientCpuPerDelivery() / lean.clientCpuPerDelivery());
+            }
+        }
+        if (!sustained.isEmpty())
+        {
+            say(String.format(Locale.ROOT, "RATIO client java/lean max sustained deliveries/s (p99 <= %.1f ms): %s " +
+                "over %d repeats", o.p99BoundMs, range(sustained), sustained.size()));
+        }
+        else if (!p99.isEmpty())
+        {
+            say(String.format(Locale.ROOT, "RATIO client java/lean at %.0f ticks/s: p50 %s, p99 %s, client CPU per " +
+                "delivery %s over %d repeats (above 1: the library slower)", o.rate, range(p50), range(p99),
+                range(cpu), p99.size()));
+        }
+    }
+
+    private double sustainedOf(final List<Result> results, final String target, final String impl, final int repeat)
     {
         double best = 0;
         for (final Result r : results)
         {
-            if (r.target().equals(target) && r.label().contains("-r" + repeat + "-") && r.correct() &&
+            if (r.target().equals(target) && r.clientImpl().equals(impl) && r.label().contains("-r" + repeat + "-") &&
+                r.correct() &&
                 r.p99Micros() <= o.p99BoundMs * 1000 && r.deliveriesPerSecond() >= 0.95 * offered(r.rate()))
             {
                 best = Math.max(best, r.deliveriesPerSecond());
@@ -816,11 +918,11 @@ public final class FanoutBench
         return best;
     }
 
-    private static Result best(final List<Result> results, final String target, final int repeat)
+    private static Result best(final List<Result> results, final String target, final String impl, final int repeat)
     {
         for (final Result r : results)
         {
-            if (r.target().equals(target) && r.label().contains("-r" + repeat + "-"))
+            if (r.target().equals(target) && r.clientImpl().equals(impl) && r.label().contains("-r" + repeat + "-"))
             {
                 return r;
             }

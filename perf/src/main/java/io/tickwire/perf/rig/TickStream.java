@@ -80,6 +80,15 @@ public final class TickStream
         return (int)(tick % symbols);
     }
 
+    /**
+     * @return how many ticks {@code i} in {@code [from, to)} are on symbol {@code symbol} ({@code i % symbols}).
+     */
+    static long ticksOfSymbol(final int symbol, final long from, final long to, final int symbols)
+    {
+        final long first = from + Math.floorMod(symbol - from, symbols);
+        return first >= to ? 0 : 1 + (to - 1 - first) / symbols;
+    }
+
     static long price(final long tick)
     {
         return 10_000 + (tick * 7_919) % 1_000;
