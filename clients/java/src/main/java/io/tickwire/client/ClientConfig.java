@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Settings of a {@link TickwireClient}, fluent. Only the gateway URLs are required.
@@ -39,6 +40,7 @@ public final class ClientConfig
     private int maxQueuedRequests = 4096;
     private long seed = System.nanoTime();
     private HttpClient httpClient;
+    private ScheduledExecutorService scheduler;
     private NanoClock clock = SystemNanoClock.INSTANCE;
 
     /**
@@ -275,6 +277,24 @@ public final class ClientConfig
     public HttpClient httpClient()
     {
         return httpClient;
+    }
+
+    /**
+     * @param scheduler the threads that run this client's work (timers, reconnects, requests from application
+     *                  threads, and messages that arrive while the client is busy) and its periodic tick. Many
+     *                  clients in one process may share one: each still runs one task at a time (its own serial
+     *                  lane), and closing a client leaves a shared scheduler running (its owner shuts it down).
+     *                  Default: a daemon thread per client, shut down by {@link TickwireClient#close()}.
+     */
+    public ClientConfig scheduler(final ScheduledExecutorService scheduler)
+    {
+        this.scheduler = scheduler;
+        return this;
+    }
+
+    public ScheduledExecutorService scheduler()
+    {
+        return scheduler;
     }
 
     /**

@@ -6,11 +6,13 @@ import java.net.http.HttpClient;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A client of Tickwire gateways: subscribes to trades, books and tickers and keeps them whole across
@@ -48,27 +50,40 @@ public final class TickwireClient implements AutoCloseable
 {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final ScheduledThreadPoolExecutor thread;
+    private final ScheduledExecutorService thread;
+    /** True when {@link #thread} is this client's own (created here, shut down by {@link #close()}). */
+    private final boolean ownThread;
     private final SerialLane lane;
     private final ClientConductor conductor;
     private final ClientCounters counters = new ClientCounters();
     private final ScheduledFuture<?> ticks;
 
-    private TickwireClient(final ClientConfig config, final TickwireListener listener)
+    private TickwireClient(final ClientConfig config, final TickwireListener listener,
+        final UnaryOperator<Transport> transportWrapper)
     {
-        final String name = "tickwire-client-" + INSTANCES.incrementAndGet();
-        thread = new ScheduledThreadPoolExecutor(1, r ->
+        ownThread = config.scheduler() == null;
+        if (ownThread)
         {
-            final Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
-        thread.setRemoveOnCancelPolicy(true);
+            final String name = "tickwire-client-" + INSTANCES.incrementAndGet();
+            final ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, r ->
+            {
+                final Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+            own.setRemoveOnCancelPolicy(true);
+            thread = own;
+        }
+        else
+        {
+            thread = config.scheduler();
+        }
         final ClientConductor[] holder = new ClientConductor[1];
         lane = new SerialLane(thread, ex -> holder[0].taskFailed(ex));
         final HttpClient http = config.httpClient() != null ? config.httpClient() :
             HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
-        conductor = new ClientConductor(config, listener, new JdkWebSocketTransport(http), lane, counters);
+        conductor = new ClientConductor(config, listener, transportWrapper.apply(new JdkWebSocketTransport(http)), lane,
+            counters);
         holder[0] = conductor;
         final Runnable tick = conductor::tick;
         final long period = config.tickInterval().toNanos();
@@ -81,7 +96,17 @@ public final class TickwireClient implements AutoCloseable
      */
     public static TickwireClient connect(final ClientConfig config, final TickwireListener listener)
     {
-        final TickwireClient client = new TickwireClient(config, listener);
+        return connect(config, listener, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #connect(ClientConfig, TickwireListener)} over a transport the caller wraps: tests inject transport
+     * faults with it.
+     */
+    static TickwireClient connect(final ClientConfig config, final TickwireListener listener,
+        final UnaryOperator<Transport> transportWrapper)
+    {
+        final TickwireClient client = new TickwireClient(config, listener, transportWrapper);
         client.lane.execute(client.conductor::start);
         return client;
     }
@@ -181,7 +206,10 @@ public final class TickwireClient implements AutoCloseable
         {
             conductor.close();
             ticks.cancel(false);
-            thread.shutdown();
+            if (ownThread)
+            {
+                thread.shutdown();
+            }
             done.complete(null);
         });
         if (lane.inLane())
@@ -191,7 +219,10 @@ public final class TickwireClient implements AutoCloseable
         try
         {
             done.get(5, TimeUnit.SECONDS);
-            thread.awaitTermination(5, TimeUnit.SECONDS);
+            if (ownThread)
+            {
+                thread.awaitTermination(5, TimeUnit.SECONDS);
+            }
         }
         catch (final InterruptedException ex)
         {
@@ -199,7 +230,10 @@ public final class TickwireClient implements AutoCloseable
         }
         catch (final ExecutionException | TimeoutException ex)
         {
-            thread.shutdownNow();
+            if (ownThread)
+            {
+                thread.shutdownNow();
+            }
         }
     }
 }

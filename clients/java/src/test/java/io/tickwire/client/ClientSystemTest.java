@@ -330,6 +330,78 @@ class ClientSystemTest
     }
 
     /**
+     * The failure JDK 17's WebSocket showed here (clients/java/README.md, Known issues): the connection ended and the
+     * transport never said so. A transport that hides every end stands in for it; the client's probe (a ping
+     * after a third of {@code heartbeatTimeout} of silence) fails to send on the dead connection and replaces it,
+     * well before the watchdog would, and the streams resume with every trade once.
+     */
+    @Test
+    @Timeout(120)
+    void aConnectionWhoseEndTheTransportMissesIsReplacedAfterTheProbe() throws Exception
+    {
+        final long seed = seed("aConnectionWhoseEndTheTransportMissesIsReplacedAfterTheProbe");
+        final Recorder recorder = new Recorder();
+        final java.util.concurrent.atomic.AtomicInteger hidden = new java.util.concurrent.atomic.AtomicInteger();
+        final Map<String, Long> subscribedAt;
+        final ClientCounters counters;
+        final int hiddenBeforeClose;
+        try (TickwireFixture fixture = new TickwireFixture(dir, 4, 1_000, seed, c -> { });
+            WsProxy proxy = new WsProxy(fixture.gateway.port());
+            TickwireClient client = TickwireClient.connect(config(seed, proxy.uri())
+                .heartbeatTimeout(Duration.ofSeconds(9)), recorder, real -> endHiding(real, hidden)))
+        {
+            subscribedAt = subscribeTradesAndBooks(client);
+            final int before = recorder.trades.size() + 10;
+            until("trades before the cut", () -> recorder.trades.size() >= before);
+            proxy.cutAll();
+            until("resumed", () -> recorder.count(ConnectionState.RESUMED) == 1);
+            final int after = recorder.trades.size() + 10;
+            until("trades after the resume", () -> recorder.trades.size() >= after);
+            counters = client.counters();
+            hiddenBeforeClose = hidden.get();
+        }
+        assertThat(hiddenBeforeClose).as("ends the transport hid").isEqualTo(1);
+        assertThat(recorder.errors).as("replaced by the probe's failed send, not by the watchdog").isEmpty();
+        assertThat(recorder.statuses).extracting(StatusEvent::state).containsExactly(
+            ConnectionState.CONNECTING, ConnectionState.CONNECTED, ConnectionState.RECONNECTING,
+            ConnectionState.CONNECTING, ConnectionState.RESUMED, ConnectionState.CLOSED);
+        assertThat(recorder.statuses.get(2).reason()).startsWith("send failed");
+        final JournalTruth truth = Truth.assertBooksMatchJournal(dir.resolve("journal"), recorder.views, DEPTH);
+        assertThat(Truth.assertTradesExactlyOnceOrInGap(truth, recorder, subscribedAt)).isZero();
+        assertThat(recorder.gaps).isEmpty();
+        assertThat(counters.resumesRecovered()).isEqualTo(2L * SYMBOLS.size());
+    }
+
+    /**
+     * @return a transport that passes everything on but the end of a connection (counted in {@code hidden}).
+     */
+    private static Transport endHiding(final Transport real, final java.util.concurrent.atomic.AtomicInteger hidden)
+    {
+        return (uri, subprotocols, headers, timeout, receiver) -> real.connect(uri, subprotocols, headers, timeout,
+            new Transport.Receiver()
+            {
+                @Override
+                public void onText(final Transport.Connection connection, final CharSequence text)
+                {
+                    receiver.onText(connection, text);
+                }
+
+                @Override
+                public void onBinary(final Transport.Connection connection, final ByteBuffer data)
+                {
+                    receiver.onBinary(connection, data);
+                }
+
+                @Override
+                public void onEnded(final Transport.Connection connection, final int code, final String reason,
+                    final Throwable error)
+                {
+                    hidden.incrementAndGet();
+                }
+            });
+    }
+
+    /**
      * Changes one non-zero quantity of a book delta (the same length, a different value), or returns null.
      */
     static String changeOneQuantity(final String text)

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -36,8 +37,9 @@ import java.util.concurrent.locks.LockSupport;
  * target only): N {@link TickwireClient}s, each subscribed to trades of its symbols exactly as {@link FanoutClient}
  * subscribes ({@code all}, or {@code 1-in-10}: the symbols {@code s} with {@code s % 10 == connection % 10}, in
  * requests of at most 200 symbols), over {@code tickwire.sbe.v1} (the library's default) or JSON
- * ({@code --protocol json}). The connections share {@code --threads} JDK {@code HttpClient}s (the library's
- * documented way to hold many connections; each client still has its own {@code tickwire-client-N} thread).
+ * ({@code --protocol json}). The connections share {@code --threads} JDK {@code HttpClient}s and one scheduler of
+ * {@code --threads} threads ({@link ClientConfig#httpClient} and {@link ClientConfig#scheduler}: the library's
+ * documented way to hold many connections in one process, without a thread per client).
  * <p>
  * <b>Latency.</b> {@code receive} is {@link System#nanoTime()} at the start of {@link TickwireListener#onTrade}: it
  * includes the JDK WebSocket's reading and the library's decoding, {@code prev} check and hand-over, which the lean
@@ -75,6 +77,7 @@ public final class LibraryFanoutClient
     private final boolean oneInTen;
     private final WireProtocol protocol;
     private final List<Conn> conns = new ArrayList<>();
+    private ScheduledThreadPoolExecutor scheduler;
     private final AtomicHistogram latency = new AtomicHistogram(HIGHEST, 3);
     private final AtomicInteger errors = new AtomicInteger();
     private final ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
@@ -254,6 +257,7 @@ public final class LibraryFanoutClient
         {
             conn.client.close(); // waits for the client's lane: every callback happens-before the report
         }
+        client.scheduler.shutdown();
         client.report(out, label, (to - from) * period / 1e9, System.out);
         System.out.println("DONE");
         System.out.flush();
@@ -261,6 +265,14 @@ public final class LibraryFanoutClient
 
     private void connectAll(final int clients, final int threads) throws Exception
     {
+        final AtomicInteger threadCount = new AtomicInteger();
+        scheduler = new ScheduledThreadPoolExecutor(threads, r ->
+        {
+            final Thread t = new Thread(r, "library-clients-" + threadCount.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
         final HttpClient[] http = new HttpClient[threads];
         for (int t = 0; t < threads; t++)
         {
@@ -275,6 +287,7 @@ public final class LibraryFanoutClient
                 .urls("ws://127.0.0.1:" + port + "/stream")
                 .protocol(protocol)
                 .httpClient(http[c % threads])
+                .scheduler(scheduler)
                 .connectTimeout(Duration.ofSeconds(30))
                 .requestTimeout(Duration.ofSeconds(60))
                 .seed(c), conn);
