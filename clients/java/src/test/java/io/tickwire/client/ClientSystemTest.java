@@ -109,6 +109,7 @@ class ClientSystemTest
         final SplittableRandom random = new SplittableRandom(seed);
         final Recorder recorder = new Recorder();
         final int rounds = Integer.getInteger("tickwire.client.cuts", 3); // 30 under -Psoak
+        final java.util.concurrent.atomic.AtomicInteger missedEnds = new java.util.concurrent.atomic.AtomicInteger();
         final Map<String, Long> subscribedAt;
         final ClientCounters counters;
         final List<String> requests;
@@ -116,7 +117,17 @@ class ClientSystemTest
             WsProxy proxy = new WsProxy(fixture.gateway.port());
             TickwireClient client = TickwireClient.connect(config(seed, proxy.uri()), recorder))
         {
-            recorder.onErrorHook = error -> System.out.println(diagnostics(error, proxy, client));
+            recorder.onErrorHook = error ->
+            {
+                // The one tolerated error, identified positively: the watchdog fired while the proxy had no link
+                // open, i.e. the test had cut this connection and the transport never reported its end (JDK 17,
+                // clients/java/README.md "Known issues"). A gateway or proxy that went silent on a live link fails.
+                if (ClientError.HEARTBEAT_TIMEOUT.equals(error.code()) && proxy.connections() == 0)
+                {
+                    missedEnds.incrementAndGet();
+                }
+                System.out.println(diagnostics(error, proxy, client));
+            };
             subscribedAt = subscribeTradesAndBooks(client);
             for (int round = 1; round <= rounds; round++)
             {
@@ -132,7 +143,8 @@ class ClientSystemTest
             requests = List.copyOf(proxy.clientMessages);
         }
         assertThat(recorder.count(ConnectionState.RECONNECTING)).isEqualTo(rounds);
-        assertThat(recorder.errors).isEmpty();
+        assertThat(recorder.errors).as("errors other than a missed end of a cut connection")
+            .hasSize(missedEnds.get()).allMatch(e -> ClientError.HEARTBEAT_TIMEOUT.equals(e.code()));
         assertThat(recorder.concurrent).isFalse();
         // Each new connection subscribed both groups again, resuming from where the application was.
         final List<String> subscribes = requests.stream().filter(r -> r.contains("\"op\":\"subscribe\"")).toList();
@@ -156,7 +168,8 @@ class ClientSystemTest
             assertThat(lost).as("trades missed while resumes are not served are reported as gaps").isPositive();
         }
         System.out.println("rounds " + rounds + ", trades delivered " + recorder.trades.size() + ", in gaps " + lost +
-            ", gaps " + recorder.gaps.size() + "; " + counters);
+            ", gaps " + recorder.gaps.size() + ", cut connections whose end the transport missed " + missedEnds.get() +
+            "; " + counters);
     }
 
     @ParameterizedTest
