@@ -259,6 +259,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             fillFromReplayService(Long.MAX_VALUE); // start from the journal's state, replayed by the service
         }
         orders.onCaughtUp();
+        busHeardNanos = clock.nanoTime(); // the bus is given journalCatchUpAfter from now before it counts as quiet
         caughtUp = true;
     }
 
