@@ -11,9 +11,10 @@ import java.nio.file.Path;
 /**
  * An engine in a child JVM, for crash tests. Args: journal dir, simulator rate, simulator seed, and optionally
  * minFreeDiskBytes (default 0: no free-space check), the market-data channel (default {@code aeron:ipc}) and the
- * embedded media driver's directory (default: a unique one; give one to delete it after a kill). Prints {@code READY <nextSeq>} once running, then
- * {@code STATE <EngineState>} whenever its state changes; on a {@code STOP} line (or end of stdin) it stops
- * cleanly and prints {@code HASH <stateHash> <nextSeq>}. The parent kills it with SIGKILL at random moments.
+ * embedded media driver's directory (default: a unique one; give one to delete it after a kill). Prints
+ * {@code READY <nextSeq>} once running, then {@code STATE <EngineState>} whenever its state changes; on a
+ * {@code STOP} line (or end of stdin) it stops cleanly and prints {@code HASH <stateHash> <nextSeq>}. The parent
+ * kills it with SIGKILL at random moments.
  */
 public final class EngineChild
 {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BusGapTest
 {
     private static final int STREAM = 99;
+    private static final String SUBSCRIBE_BOOK =
+        "{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"],\"depth\":5}";
+    private static final String SUBSCRIBE_TRADES =
+        "{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"]}";
 
     @TempDir
     Path dir;
@@ -84,8 +89,8 @@ class BusGapTest
                     final long gapEndSeq = firstSeqOf(batches.get(skipTo)) - 1;
                     try (JdkClient client = new JdkClient(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/stream")))
                     {
-                        client.send("{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"],\"depth\":5}");
-                        client.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"]}");
+                        client.send(SUBSCRIBE_BOOK);
+                        client.send(SUBSCRIBE_TRADES);
                         client.send("{\"op\":\"ping\",\"id\":\"subscribed\"}");
                         final List<JsonNode> received = new ArrayList<>();
                         JsonNode m;
@@ -185,10 +190,10 @@ class BusGapTest
             config.journalDirectory = copyDir;
             config.ingressChannel = null;
             try (GatewayServer gateway = GatewayServer.launch(config);
-                JdkClient client = new JdkClient(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/stream")))
+                JdkClient client = new JdkClient(URI.create("ws://127.0.0.1:" + gateway.port() + "/stream")))
             {
-                client.send("{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"],\"depth\":5}");
-                client.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"]}");
+                client.send(SUBSCRIBE_BOOK);
+                client.send(SUBSCRIBE_TRADES);
                 final List<JsonNode> received = untilPong(client, "subscribed");
                 final long subscribedAt = received.get(received.size() - 1).path("seq").asLong();
                 assertThat(subscribedAt).isEqualTo(firstSeqOf(batches.get(split)) - 1);

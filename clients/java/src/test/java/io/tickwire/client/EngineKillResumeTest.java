@@ -1,5 +1,6 @@
 package io.tickwire.client;
 
+import io.aeron.driver.MediaDriver;
 import io.tickwire.codecs.json.ResumeResult;
 import io.tickwire.engine.AeronSupport;
 import io.tickwire.engine.ChildJvm;
@@ -12,7 +13,6 @@ import io.tickwire.engine.sim.InstrumentSpec;
 import io.tickwire.gateway.GatewayConfig;
 import io.tickwire.gateway.GatewayServer;
 import io.tickwire.gateway.JournalTruth;
-import io.aeron.driver.MediaDriver;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.awaitility.Awaitility;
@@ -184,7 +184,8 @@ class EngineKillResumeTest
                 engineAeronDir = AeronSupport.uniqueAeronDirectory();
                 engine = startEngine(stderr, journalDir, seed + kill, busChannel, engineAeronDir, lastSeq + 1);
                 final long restartedAt = lastSeq;
-                await("the gateway follows the restarted engine", () -> gw.counters().lastSeq.get() > restartedAt + 100);
+                await("the gateway follows the restarted engine",
+                    () -> gw.counters().lastSeq.get() > restartedAt + 100);
                 awaitTrades(recorders);
                 System.out.println("EngineKillResumeTest kill " + kill + ": at seq " + restartedAt +
                     " (target " + target + "), gateway continued to " + gw.counters().lastSeq.get());
@@ -274,7 +275,8 @@ class EngineKillResumeTest
             resumes += c.resumesRecovered();
         }
         final long repairs = Files.readAllLines(stderr).stream().filter(l -> l.contains("was damaged")).count();
-        System.out.println("EngineKillResumeTest: " + kills + " kills (" + repairs + " journal tail repairs); journal: " + truth.trades.size() +
+        System.out.println("EngineKillResumeTest: " + kills + " kills (" + repairs + " journal tail repairs); " +
+            "journal: " + truth.trades.size() +
             " trades up to seq " + scan(journalConfig).lastSeq() + "; " + recorders.size() + " clients: " + trades +
             " trades and " + views + " book views checked against the journal, " + resumes +
             " resumes all recovered; lost 0, duplicates 0, gaps 0");
