@@ -153,8 +153,10 @@ class EngineKillResumeTest
             {
                 // A seeded random point ahead of where the stream is now.
                 final long target = Math.max(lastSeq, gw.counters().lastSeq.get()) + 500 + random.nextInt(4_000);
-                final long observed = JournalScan.awaitJournaledSeq(journalConfig, target, WAIT);
+                await("the gateway reaches seq " + target, () -> gw.counters().lastSeq.get() >= target);
                 engine.killNine();
+                final long observed = gw.counters().lastSeq.get(); // what clients may have seen: all journaled
+                log("kill " + kill + " at gateway seq " + observed);
                 IoUtil.delete(new File(engineAeronDir), true); // the killed driver's files
                 final JournalScan.Result scan = scan(journalConfig);
                 assertThat(scan.lastSeq()).as("kill %d: everything seen journaled before it is kept", kill)
@@ -182,13 +184,15 @@ class EngineKillResumeTest
                 });
 
                 engineAeronDir = AeronSupport.uniqueAeronDirectory();
+                log("kill " + kill + ": proxied clients resumed, restarting the engine");
                 engine = startEngine(stderr, journalDir, seed + kill, busChannel, engineAeronDir, lastSeq + 1);
+                log("kill " + kill + ": engine ready");
                 final long restartedAt = lastSeq;
                 await("the gateway follows the restarted engine",
                     () -> gw.counters().lastSeq.get() > restartedAt + 100);
                 awaitTrades(recorders);
-                System.out.println("EngineKillResumeTest kill " + kill + ": at seq " + restartedAt +
-                    " (target " + target + "), gateway continued to " + gw.counters().lastSeq.get());
+                log("kill " + kill + ": journal's last seq " + restartedAt + " (target " + target +
+                    "), gateway continued to " + gw.counters().lastSeq.get());
             }
 
             // A clean stop at the end: the journal is final, the gateway and every client must reach its end.
@@ -240,6 +244,14 @@ class EngineKillResumeTest
 
         assertThat(notRecovered).as("resumes the gateway answered recovered:false").isZero();
         JournalScan.assertSameAsUninterrupted(journalConfig, hashLine);
+        for (int i = 0; i < recorders.size(); i++)
+        {
+            if (!recorders.get(i).errors.isEmpty() || !recorders.get(i).gaps.isEmpty())
+            {
+                System.out.println("EngineKillResumeTest client " + i + ": errors " + recorders.get(i).errors +
+                    ", gaps " + recorders.get(i).gaps + ", statuses " + recorders.get(i).statuses);
+            }
+        }
         final JournalTruth truth = JournalTruth.replay(journalDir, null);
         long trades = 0;
         long views = 0;
@@ -280,6 +292,12 @@ class EngineKillResumeTest
             " trades up to seq " + scan(journalConfig).lastSeq() + "; " + recorders.size() + " clients: " + trades +
             " trades and " + views + " book views checked against the journal, " + resumes +
             " resumes all recovered; lost 0, duplicates 0, gaps 0");
+    }
+
+    /** A progress line, with the clock {@link Recorder}'s verbose status lines use. */
+    private static void log(final String line)
+    {
+        System.out.println(System.nanoTime() / 1_000_000 + " ms EngineKillResumeTest " + line);
     }
 
     private static ChildJvm startEngine(final Path stderr, final Path journalDir, final long seed,
