@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * driver) and publishes the bus over Aeron UDP to the gateway's driver in this JVM, as on two hosts; the gateway has
  * the journal. Java clients ({@link TickwireClient}, SBE and JSON) subscribe to the trades of every instrument and
  * the depth-5 books of two. The engine is killed at seeded random journal seqs and restarted on the same journal,
- * {@code -Dtickwire.engine.kills} times (3; 25 under {@code -Psoak}); while it is down, the connections of the
+ * {@code -Dtickwire.engine.kills} times (2; 25 under {@code -Psoak}); while it is down, the connections of the
  * clients behind a {@link WsProxy} are cut, so they resume with {@code from} and {@code epoch} across the restart.
  * <p>
  * Asserted: every restart continues at the journal's last seq + 1 and the journal stays contiguous with everything
@@ -74,7 +74,7 @@ class EngineKillResumeTest
     void clientsSeeEveryEventExactlyOnceAcrossEngineKills() throws Exception
     {
         final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
-        final int kills = Integer.getInteger("tickwire.engine.kills", 3);
+        final int kills = Integer.getInteger("tickwire.engine.kills", 2);
         System.out.println("EngineKillResumeTest seed=" + seed + " kills=" + kills);
         final Random random = new Random(seed);
         final List<String> symbols = InstrumentSpec.defaults(INSTRUMENTS).stream().map(InstrumentSpec::symbol).toList();
