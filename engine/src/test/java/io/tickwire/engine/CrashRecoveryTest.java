@@ -46,7 +46,7 @@ class CrashRecoveryTest
                 assertThat(Long.parseLong(ready.substring(6))).as("round %d resumes after the last journaled seq", round)
                     .isEqualTo(lastSeq + 1);
                 final long target = lastSeq + 200 + random.nextInt(5_000);
-                final long observed = awaitJournaledSeq(config, target, Duration.ofSeconds(60));
+                final long observed = JournalScan.awaitJournaledSeq(config, target, Duration.ofSeconds(60));
                 child.killNine();
                 final JournalScan.Result scan;
                 try (Journal journal = Journal.open(config.asReadOnly()))
@@ -64,34 +64,12 @@ class CrashRecoveryTest
             String.valueOf(seed + rounds)))
         {
             child.awaitLine("READY ", Duration.ofSeconds(60));
-            awaitJournaledSeq(config, lastSeq + 500, Duration.ofSeconds(60));
+            JournalScan.awaitJournaledSeq(config, lastSeq + 500, Duration.ofSeconds(60));
             child.send("STOP");
             hashLine = child.awaitLine("HASH ", Duration.ofSeconds(60));
             assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();
         }
 
         JournalScan.assertSameAsUninterrupted(config, hashLine);
-    }
-
-    static long awaitJournaledSeq(final JournalConfig config, final long target, final Duration timeout)
-        throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        try (Journal journal = Journal.open(config.asReadOnly()))
-        {
-            final SeqFollower follower = new SeqFollower(journal);
-            while (follower.lastSeq() < target)
-            {
-                if (!follower.poll())
-                {
-                    if (System.nanoTime() > deadline)
-                    {
-                        throw new AssertionError("journal reached only seq " + follower.lastSeq() + " of " + target);
-                    }
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                }
-            }
-            return follower.lastSeq();
-        }
     }
 }

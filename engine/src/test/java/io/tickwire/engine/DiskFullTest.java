@@ -79,7 +79,7 @@ class DiskFullTest
 
             assertThat(run("mount", "-o", "remount,size=64m", mount.toString()).exit).isZero();
             child.awaitLine("STATE RUNNING", Duration.ofSeconds(30));
-            CrashRecoveryTest.awaitJournaledSeq(config, paused.lastSeq() + 2_000, Duration.ofSeconds(60));
+            JournalScan.awaitJournaledSeq(config, paused.lastSeq() + 2_000, Duration.ofSeconds(60));
             child.send("STOP");
             hashLine = child.awaitLine("HASH ", Duration.ofSeconds(60));
             assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();
@@ -131,7 +131,7 @@ class DiskFullTest
                 assertThat(next).as("next seq after the restart (not repaired)").isEqualTo(halted.lastSeq() + 1);
             }
             final long end = next - 1;
-            CrashRecoveryTest.awaitJournaledSeq(config, end + 2_000, Duration.ofSeconds(60));
+            JournalScan.awaitJournaledSeq(config, end + 2_000, Duration.ofSeconds(60));
             child.send("STOP");
             hashLine = child.awaitLine("HASH ", Duration.ofSeconds(60));
             assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();

@@ -10,9 +10,11 @@ import java.nio.file.Path;
 
 /**
  * An engine in a child JVM, for crash tests. Args: journal dir, simulator rate, simulator seed, and optionally
- * minFreeDiskBytes (default 0: no free-space check). Prints {@code READY <nextSeq>} once running, then
- * {@code STATE <EngineState>} whenever its state changes; on a {@code STOP} line (or end of stdin) it stops
- * cleanly and prints {@code HASH <stateHash> <nextSeq>}. The parent kills it with SIGKILL at random moments.
+ * minFreeDiskBytes (default 0: no free-space check), the market-data channel (default {@code aeron:ipc}) and the
+ * embedded media driver's directory (default: a unique one; give one to delete it after a kill). Prints
+ * {@code READY <nextSeq>} once running, then {@code STATE <EngineState>} whenever its state changes; on a
+ * {@code STOP} line (or end of stdin) it stops cleanly and prints {@code HASH <stateHash> <nextSeq>}. The parent
+ * kills it with SIGKILL at random moments.
  */
 public final class EngineChild
 {
@@ -28,6 +30,14 @@ public final class EngineChild
             .simulatorRate(Double.parseDouble(args[1]))
             .simulatorSeed(Long.parseLong(args[2]))
             .minFreeDiskBytes(args.length > 3 ? Long.parseLong(args[3]) : 0);
+        if (args.length > 4)
+        {
+            config.marketDataChannel(args[4]);
+        }
+        if (args.length > 5)
+        {
+            config.aeronDirectory(args[5]);
+        }
         final EngineNode node = EngineNode.launch(config);
         System.out.println("READY " + node.recovery().nextSeq());
         System.out.flush();

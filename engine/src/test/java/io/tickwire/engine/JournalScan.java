@@ -3,9 +3,12 @@ package io.tickwire.engine;
 import io.tickwire.codecs.sbe.BatchHeaderDecoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
 import io.tickwire.engine.journal.Journal;
+import io.tickwire.engine.journal.JournalConfig;
 import io.tickwire.engine.journal.JournalReader;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,7 +76,7 @@ public final class JournalScan
      * to a fresh engine and compares its next seq and state hash with the {@code HASH <stateHash> <nextSeq>}
      * line of the engine that wrote the journal last (see {@link EngineChild}).
      */
-    public static void assertSameAsUninterrupted(final io.tickwire.engine.journal.JournalConfig config,
+    public static void assertSameAsUninterrupted(final JournalConfig config,
         final String hashLine)
     {
         final java.util.List<UnsafeBuffer> inputs = new java.util.ArrayList<>();
@@ -91,5 +94,31 @@ public final class JournalScan
         assertThat(uninterrupted.nextSeq()).isEqualTo(scan.lastSeq() + 1).isEqualTo(Long.parseLong(parts[2]));
         assertThat(uninterrupted.stateHash()).isEqualTo(Long.parseLong(parts[1]));
         assertThat(scan.journalId()).isNotZero();
+    }
+
+    /**
+     * Follows the journal until it holds {@code target} (waiting with a deadline).
+     *
+     * @return the last journaled seq seen, at least {@code target}.
+     * @throws AssertionError if the journal does not reach it within {@code timeout}.
+     */
+    public static long awaitJournaledSeq(final JournalConfig config, final long target, final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        try (Journal journal = Journal.open(config.asReadOnly()); SeqFollower follower = new SeqFollower(journal))
+        {
+            while (follower.lastSeq() < target)
+            {
+                if (!follower.poll())
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        throw new AssertionError("journal reached only seq " + follower.lastSeq() + " of " + target);
+                    }
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+            return follower.lastSeq();
+        }
     }
 }

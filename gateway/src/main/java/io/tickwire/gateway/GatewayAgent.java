@@ -119,6 +119,16 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     /** Last seq the journal reader has read past. */
     private long journalSeq;
     private boolean fillingGap;
+    /** Bus fragments arrived since the last service pass. */
+    private boolean busHeard;
+    /** When the bus last delivered anything (service-pass resolution). */
+    private long busHeardNanos;
+    /**
+     * The bus has been silent for {@link GatewayConfig#journalCatchUpAfter}: the journal reader reads ahead of the
+     * last applied seq, so batches journaled but never published (an engine killed or stopped after journaling
+     * them) still reach clients.
+     */
+    private boolean busQuiet;
     private long nextSessionId = 1;
     private long lastServiceNanos;
     private volatile boolean caughtUp;
@@ -249,6 +259,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             fillFromReplayService(Long.MAX_VALUE); // start from the journal's state, replayed by the service
         }
         orders.onCaughtUp();
+        busHeardNanos = clock.nanoTime(); // the bus is given journalCatchUpAfter from now before it counts as quiet
         caughtUp = true;
     }
 
@@ -283,14 +294,22 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         work += resumes.poll(clock.nanoTime());
         if (bus != null)
         {
-            work += bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+            final int fragments = bus.poll(assembler, FRAGMENTS_PER_CYCLE);
+            if (fragments > 0)
+            {
+                busHeard = true;
+                work += fragments;
+            }
         }
         work += orders.doWork();
         if (journalReader != null)
         {
             // Keep the gap-filling reader near the head (batches already applied are skipped), so a bus gap
-            // after a long uptime is filled from where it happened, not from where the gateway started.
-            for (int i = 0; i < FRAGMENTS_PER_CYCLE && journalSeq < lastAppliedSeq && journalReader.poll(journalHandler); i++)
+            // after a long uptime is filled from where it happened, not from where the gateway started. While the
+            // bus is quiet, read on past the last applied seq: the journal is the truth, and a batch the bus brings
+            // later is skipped as applied.
+            for (int i = 0; i < FRAGMENTS_PER_CYCLE && (journalSeq < lastAppliedSeq || busQuiet) &&
+                journalReader.poll(journalHandler); i++)
             {
                 work++;
             }
@@ -303,6 +322,16 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         if (now - lastServiceNanos >= SERVICE_INTERVAL_NANOS)
         {
             lastServiceNanos = now;
+            if (busHeard)
+            {
+                busHeard = false;
+                busHeardNanos = now;
+                busQuiet = false;
+            }
+            else if (journalReader != null && now - busHeardNanos >= config.journalCatchUpAfter.toNanos())
+            {
+                busQuiet = true;
+            }
             work += serviceSessions(now);
         }
         return work;
@@ -389,7 +418,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         {
             return;
         }
-        if (fillingGap)
+        if (fillingGap || busQuiet)
         {
             counters.gapEventsFilledFromJournal.addAndGet(eventCount);
         }

@@ -48,6 +48,13 @@ public final class GatewayConfig
      * ({@code tickwire_gateway_gap_fills_failed_total}). Delivery to clients pauses while a fill runs.
      */
     public Duration gapFillTimeout = Duration.ofSeconds(2);
+    /**
+     * With a journal: when the bus has delivered nothing for this long, the gateway applies what the journal holds
+     * beyond its last applied seq, without waiting for a later bus batch to show a gap. This covers batches the
+     * engine journaled but never published (killed, or stopped, before its publisher sent them): clients get
+     * them about this long after the bus went quiet, and the bus's copies are skipped as already applied.
+     */
+    public Duration journalCatchUpAfter = Duration.ofMillis(100);
     /** Sessions per gateway; beyond it the upgrade is refused with HTTP 503. */
     public int maxSessions = 10_000;
     /** Sessions per remote IP address; beyond it the upgrade is refused with HTTP 429. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BusGapTest
 {
     private static final int STREAM = 99;
+    private static final String SUBSCRIBE_BOOK =
+        "{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"],\"depth\":5}";
+    private static final String SUBSCRIBE_TRADES =
+        "{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"]}";
 
     @TempDir
     Path dir;
@@ -49,17 +54,7 @@ class BusGapTest
             // The gateway's journal: a copy holding the batches before the gap; the rest is appended (journal
             // first, as the engine does) just before the bus carries it.
             final Path copyDir = dir.resolve("copy");
-            final java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(1 << 20);
-            final UnsafeBuffer directView = new UnsafeBuffer(direct);
-            try (Journal copy = Journal.open(JournalConfig.of(copyDir)); io.tickwire.engine.journal.JournalWriter writer = copy.createWriter())
-            {
-                writer.source(direct);
-                for (int i = 0; i < skipFrom; i++)
-                {
-                    directView.putBytes(0, batches.get(i), 0, batches.get(i).capacity());
-                    writer.append(batches.get(i).capacity());
-                }
-            }
+            append(copyDir, batches.subList(0, skipFrom));
 
             for (final boolean withJournal : new boolean[]{true, false})
             {
@@ -69,6 +64,7 @@ class BusGapTest
                 config.aeronDirectory = fixture.engine.aeronDirectory();
                 config.busStreamId = STREAM + (withJournal ? 0 : 1);
                 config.journalDirectory = withJournal ? copyDir : null;
+                config.journalCatchUpAfter = Duration.ofHours(1); // this test is about the gap path
                 try (GatewayServer gateway = GatewayServer.launch(config);
                     Publication bus = fixture.engine.aeron().addExclusivePublication("aeron:ipc", config.busStreamId))
                 {
@@ -93,8 +89,8 @@ class BusGapTest
                     final long gapEndSeq = firstSeqOf(batches.get(skipTo)) - 1;
                     try (JdkClient client = new JdkClient(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/stream")))
                     {
-                        client.send("{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"],\"depth\":5}");
-                        client.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"]}");
+                        client.send(SUBSCRIBE_BOOK);
+                        client.send(SUBSCRIBE_TRADES);
                         client.send("{\"op\":\"ping\",\"id\":\"subscribed\"}");
                         final List<JsonNode> received = new ArrayList<>();
                         JsonNode m;
@@ -106,16 +102,7 @@ class BusGapTest
                         while (!"pong".equals(m.path("type").asText()));
                         if (withJournal)
                         {
-                            try (Journal copy = Journal.open(JournalConfig.of(copyDir));
-                                io.tickwire.engine.journal.JournalWriter writer = copy.createWriter())
-                            {
-                                writer.source(direct);
-                                for (int i = skipFrom; i < batches.size(); i++)
-                                {
-                                    directView.putBytes(0, batches.get(i), 0, batches.get(i).capacity());
-                                    writer.append(batches.get(i).capacity());
-                                }
-                            }
+                            append(copyDir, batches.subList(skipFrom, batches.size()));
                         }
                         for (int i = next; i < batches.size(); i++)
                         {
@@ -174,6 +161,97 @@ class BusGapTest
                 }
             }
         }
+    }
+
+    /**
+     * The bus goes quiet while the journal moves on (an engine killed, or stopped, after journaling batches its
+     * publisher never sent): a gateway with the journal applies them once the bus has been quiet for
+     * {@code journalCatchUpAfter}, without waiting for a later bus batch to show the gap, and its client gets every
+     * one of them with unbroken chains.
+     */
+    @Test
+    @Timeout(120)
+    void aGatewayWithTheJournalAppliesBatchesTheBusNeverCarried() throws Exception
+    {
+        final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
+        System.out.println("BusGapTest quiet bus seed=" + seed);
+        try (TickwireFixture fixture = new TickwireFixture(dir, 2, 4_000, seed, c -> { }))
+        {
+            awaitBatches(fixture.journal, 2_000);
+            final List<UnsafeBuffer> batches = readBatches(fixture.journal);
+            final int split = 1_000;
+            final Path copyDir = dir.resolve("copy");
+            append(copyDir, batches.subList(0, split));
+            final GatewayConfig config = new GatewayConfig();
+            config.port = 0;
+            config.host = "127.0.0.1";
+            config.aeronDirectory = fixture.engine.aeronDirectory();
+            config.busStreamId = STREAM + 2; // nothing is ever published here: the bus stays quiet
+            config.journalDirectory = copyDir;
+            config.ingressChannel = null;
+            try (GatewayServer gateway = GatewayServer.launch(config);
+                JdkClient client = new JdkClient(URI.create("ws://127.0.0.1:" + gateway.port() + "/stream")))
+            {
+                client.send(SUBSCRIBE_BOOK);
+                client.send(SUBSCRIBE_TRADES);
+                final List<JsonNode> received = untilPong(client, "subscribed");
+                final long subscribedAt = received.get(received.size() - 1).path("seq").asLong();
+                assertThat(subscribedAt).isEqualTo(firstSeqOf(batches.get(split)) - 1);
+
+                append(copyDir, batches.subList(split, batches.size())); // journaled, never published
+                final UnsafeBuffer last = batches.get(batches.size() - 1);
+                final long end = firstSeqOf(last) + eventCountOf(last) - 1;
+                awaitSeq(gateway, end);
+                received.addAll(untilPong(client, "end"));
+
+                final StreamChecker checker = new StreamChecker();
+                received.stream().filter(x -> !"pong".equals(x.path("type").asText()))
+                    .forEach(checker::accept); // asserts unbroken prev chains and checksums
+                final JournalTruth truth = JournalTruth.replay(copyDir, null);
+                assertThat(checker.trades).as("trades after the subscription: the journal's").isNotEmpty()
+                    .isEqualTo(truth.trades.stream().filter(t -> t.seq() > subscribedAt && t.seq() <= end &&
+                        (t.symbol().equals("BTC-USD") || t.symbol().equals("ETH-USD"))).toList());
+                assertThat(gateway.counters().busGaps.get()).isZero();
+                assertThat(gateway.counters().gapEventsFilledFromJournal.get()).isEqualTo(end - subscribedAt);
+            }
+        }
+    }
+
+    private static List<JsonNode> untilPong(final JdkClient client, final String id) throws Exception
+    {
+        client.send("{\"op\":\"ping\",\"id\":\"" + id + "\"}");
+        final List<JsonNode> received = new ArrayList<>();
+        JsonNode m;
+        do
+        {
+            m = client.next(Duration.ofSeconds(10));
+            received.add(m);
+        }
+        while (!"pong".equals(m.path("type").asText()));
+        return received;
+    }
+
+    /** Appends batches to the journal at {@code journalDir} (created if need be), as the engine does. */
+    private static void append(final Path journalDir, final List<UnsafeBuffer> batches)
+    {
+        final java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(1 << 20);
+        final UnsafeBuffer directView = new UnsafeBuffer(direct);
+        try (Journal journal = Journal.open(JournalConfig.of(journalDir));
+            io.tickwire.engine.journal.JournalWriter writer = journal.createWriter())
+        {
+            writer.source(direct);
+            for (final UnsafeBuffer batch : batches)
+            {
+                directView.putBytes(0, batch, 0, batch.capacity());
+                writer.append(batch.capacity());
+            }
+        }
+    }
+
+    static int eventCountOf(final UnsafeBuffer batch)
+    {
+        return batch.getInt(MessageHeaderDecoder.ENCODED_LENGTH + BatchHeaderDecoder.eventCountEncodingOffset(),
+            BatchHeaderDecoder.BYTE_ORDER);
     }
 
     private static boolean hasTradeIn(final List<UnsafeBuffer> batches)
