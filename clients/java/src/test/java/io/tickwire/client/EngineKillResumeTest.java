@@ -66,6 +66,12 @@ class EngineKillResumeTest
      */
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Per client, its RECONNECTING count when the proxy last cut; written before the cut, read by its lane. */
+    private final int[] reconnectsAtCut = new int[64];
+    private volatile int cuts;
+    private final java.util.concurrent.atomic.AtomicInteger missedEnds =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     @TempDir
     Path dir;
 
@@ -132,6 +138,22 @@ class EngineKillResumeTest
                 for (final WireProtocol protocol : WireProtocol.values())
                 {
                     final Recorder recorder = new Recorder();
+                    if (viaProxy)
+                    {
+                        // The one tolerated error (clients/java/README.md, "Known issues"): the watchdog of a
+                        // proxied client that has not reconnected since the last cut, i.e. JDK 17's WebSocket
+                        // missed the end of a connection the test cut.
+                        final int[] reconnectsAtCut = this.reconnectsAtCut;
+                        final int me = index;
+                        recorder.onErrorHook = error ->
+                        {
+                            if (ClientError.HEARTBEAT_TIMEOUT.equals(error.code()) && cuts > 0 &&
+                                recorder.count(ConnectionState.RECONNECTING) == reconnectsAtCut[me])
+                            {
+                                missedEnds.incrementAndGet();
+                            }
+                        };
+                    }
                     final TickwireClient client = TickwireClient.connect(new ClientConfig()
                         .urls(List.of(viaProxy ? proxy.uri() : direct)).protocol(protocol).seed(seed + index++)
                         .initialBackoff(Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(500))
@@ -177,6 +199,11 @@ class EngineKillResumeTest
                 {
                     resumed[i] = recorders.get(i).count(ConnectionState.RESUMED);
                 }
+                for (int i = 0; i < recorders.size(); i++)
+                {
+                    reconnectsAtCut[i] = (int)recorders.get(i).count(ConnectionState.RECONNECTING);
+                }
+                cuts++;
                 proxy.cutAll();
                 await("proxied clients resumed while the engine is down", () ->
                 {
@@ -263,12 +290,22 @@ class EngineKillResumeTest
         long trades = 0;
         long views = 0;
         long resumes = 0;
+        int tolerated = 0;
         for (int i = 0; i < recorders.size(); i++)
         {
             final Recorder r = recorders.get(i);
             final ClientCounters c = counters.get(i);
             assertThat(r.concurrent).isFalse();
-            assertThat(r.errors).as("client %d errors", i).isEmpty();
+            if (proxied.get(i))
+            {
+                assertThat(r.errors).as("client %d errors other than a missed end of a cut connection", i)
+                    .allMatch(e -> ClientError.HEARTBEAT_TIMEOUT.equals(e.code()));
+            }
+            else
+            {
+                assertThat(r.errors).as("client %d errors", i).isEmpty();
+            }
+            tolerated += r.errors.size();
             assertThat(r.gaps).as("client %d gaps", i).isEmpty();
             assertThat(c.gaps()).as("client %d gaps", i).isZero();
             assertThat(c.checksumMismatches()).as("client %d checksum mismatches", i).isZero();
@@ -293,12 +330,15 @@ class EngineKillResumeTest
             views += r.views.size();
             resumes += c.resumesRecovered();
         }
+        assertThat(tolerated).as("watchdog errors identified as a cut whose end the transport missed")
+            .isEqualTo(missedEnds.get());
         final long repairs = Files.readAllLines(stderr).stream().filter(l -> l.contains("was damaged")).count();
         System.out.println("EngineKillResumeTest: " + kills + " kills (" + repairs + " journal tail repairs); " +
             "journal: " + truth.trades.size() +
             " trades up to seq " + scan(journalConfig).lastSeq() + "; " + recorders.size() + " clients: " + trades +
             " trades and " + views + " book views checked against the journal, " + resumes +
-            " resumes all recovered; lost 0, duplicates 0, gaps 0");
+            " resumes all recovered; lost 0, duplicates 0, gaps 0; cut connections whose end the transport missed " +
+            missedEnds.get());
     }
 
     /** A progress line, with the clock {@link Recorder}'s verbose status lines use. */
