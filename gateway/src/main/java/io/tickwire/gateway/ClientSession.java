@@ -20,19 +20,28 @@ import java.util.List;
  * Send path (a connection without WebSocket extensions): each message is framed (header and payload) into the
  * session's write buffer as it is queued, and {@link #flush()} hands the whole buffer to Jetty as ONE entry
  * ({@link BatchFrame}), so a duty cycle costs one pass through Jetty's frame flusher and one socket write per
- * session however many messages it carries. At most one such write is in flight: while Jetty has not completed
- * it (the socket was full), later messages gather in the other buffer and go as the next write once it
- * completes ({@link #flush()} returns false meanwhile and the agent retries each cycle). On close, what is
- * buffered is handed over first, so Jetty's close frame follows every message queued before it. The two
- * buffers grow (doubling) to the largest write the session needed and are never shrunk.
+ * session for up to {@link #WRITE_TARGET} bytes of messages (a cycle with more makes a write per 4 KiB). Up to {@link #WRITES} - 1 such writes may be queued in Jetty
+ * (written one after the other as the socket takes them, with no help from the agent); beyond that (the socket
+ * is full), later messages gather in the buffer being filled and go as one write once a buffer is free
+ * ({@link #flush()} returns false meanwhile and the agent retries each cycle). On close, what is buffered is
+ * handed over first, so Jetty's close frame follows every message queued before it. The buffers grow (doubling)
+ * to the largest write the session needed and are never shrunk.
  * <p>
  * A connection with an extension (permessage-deflate rewrites frames) gets one {@link Frame} per message, with
  * its own copy of the payload, through Jetty's batching.
  */
 final class ClientSession implements Callback
 {
-    /** Initial size of each of a session's two write buffers. */
+    /** Initial size of each of a session's write buffers. */
     static final int INITIAL_WRITE_BUFFER = 2048;
+    /** Write buffers per session (a power of two): one being filled, the others in flight in Jetty's queue. */
+    static final int WRITES = 4;
+    private static final int WRITE_MASK = WRITES - 1;
+    /**
+     * A write is handed over as soon as it holds this many bytes and a buffer is free (as Jetty's 4 KiB batch
+     * buffer did), so a write in flight, which counts whole until Jetty completes it, stays small.
+     */
+    static final int WRITE_TARGET = 4096;
     private static final int MAX_HEADER = 10;
 
     final long id;
@@ -56,11 +65,14 @@ final class ClientSession implements Callback
     private long queuedBytes;
     private volatile long completedBytes;
 
-    /** Write buffers by write number (mod 2); the one of {@link #writesSubmitted} is being filled. */
-    private final ByteBuffer[] buffers = new ByteBuffer[2];
-    private final BatchFrame[] frames = new BatchFrame[2];
-    /** Messages in each write (by write number mod 2), read by the completion callback. */
-    private final int[] writeMessages = new int[2];
+    /**
+     * Write buffers by write number (mod {@link #WRITES}); the one of {@link #writesSubmitted} is being filled and
+     * is never in flight (at most {@code WRITES - 1} writes are, except after a close).
+     */
+    private final ByteBuffer[] buffers = new ByteBuffer[WRITES];
+    private final BatchFrame[] frames = new BatchFrame[WRITES];
+    /** Messages in each write (by write number mod {@link #WRITES}), read by the completion callback. */
+    private final int[] writeMessages = new int[WRITES];
     private long writesSubmitted;
     private volatile long writesCompleted;
     private int bufferedMessages;
@@ -99,7 +111,7 @@ final class ClientSession implements Callback
         this.batched = extensions == null || extensions.isEmpty();
         if (batched)
         {
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < WRITES; i++)
             {
                 buffers[i] = ByteBuffer.allocateDirect(INITIAL_WRITE_BUFFER);
                 frames[i] = new BatchFrame(this);
@@ -179,6 +191,15 @@ final class ClientSession implements Callback
         if (batched)
         {
             final int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER;
+            if (bufferedMessages > 0 && buffers[(int)(writesSubmitted & WRITE_MASK)].position() >= WRITE_TARGET &&
+                writesSubmitted + 1 - writesCompleted < WRITES)
+            {
+                submit(); // a full write: hand it over now, the cycle's next messages start the next one
+            }
+            if (bufferedMessages == 0)
+            {
+                buffers[(int)(writesSubmitted & WRITE_MASK)].clear(); // its last write has completed
+            }
             final ByteBuffer out = writable(header + length);
             if (bufferedMessages == 0)
             {
@@ -221,7 +242,7 @@ final class ClientSession implements Callback
      */
     private ByteBuffer writable(final int bytes)
     {
-        final int index = (int)(writesSubmitted & 1);
+        final int index = (int)(writesSubmitted & WRITE_MASK);
         final ByteBuffer out = buffers[index];
         if (out.remaining() >= bytes)
         {
@@ -240,9 +261,10 @@ final class ClientSession implements Callback
     }
 
     /**
-     * Hands what is buffered to Jetty as one write, unless a write of this session is still in flight.
+     * Hands what is buffered to Jetty as one write (Jetty queues it behind this session's writes in flight),
+     * unless {@code WRITES - 1} writes are in flight already.
      *
-     * @return false if messages remain buffered (a write is in flight): call again in a later cycle.
+     * @return false if messages remain buffered (every other buffer is in flight): call again in a later cycle.
      */
     boolean flush()
     {
@@ -255,7 +277,7 @@ final class ClientSession implements Callback
         {
             return true;
         }
-        if (writesSubmitted != writesCompleted)
+        if (writesSubmitted + 1 - writesCompleted >= WRITES)
         {
             return false;
         }
@@ -274,7 +296,7 @@ final class ClientSession implements Callback
     private void submit()
     {
         final long w = writesSubmitted;
-        final int index = (int)(w & 1);
+        final int index = (int)(w & WRITE_MASK);
         final ByteBuffer out = buffers[index];
         out.flip();
         out.position(firstHeader); // Jetty writes the first message's header itself
@@ -282,10 +304,6 @@ final class ClientSession implements Callback
         bufferedMessages = 0;
         final BatchFrame frame = frames[index];
         frame.reuse(firstOpCode, firstLength, out);
-        if (w == writesCompleted)
-        {
-            buffers[(int)((w + 1) & 1)].clear(); // its write has completed: it takes the next messages
-        }
         writesSubmitted = w + 1;
         core.sendFrame(frame.entry);
     }
@@ -298,7 +316,7 @@ final class ClientSession implements Callback
     public void succeeded()
     {
         final long w = writesCompleted;
-        final int messages = batched ? writeMessages[(int)(w & 1)] : 1;
+        final int messages = batched ? writeMessages[(int)(w & WRITE_MASK)] : 1;
         final long now = sendLatency != null ? System.nanoTime() : 0;
         long c = consumed;
         long bytes = completedBytes;
@@ -333,7 +351,7 @@ final class ClientSession implements Callback
             closing = true;
             if (batched && bufferedMessages > 0)
             {
-                submit(); // before the close frame; a second write in flight, and the last
+                submit(); // before the close frame; the last write
             }
             core.close(code, reason, Callback.NOOP);
         }
