@@ -285,14 +285,6 @@ final class ClientSession implements Callback
         return true;
     }
 
-    /**
-     * @return true if messages are buffered and not yet handed to Jetty.
-     */
-    boolean buffered()
-    {
-        return bufferedMessages > 0;
-    }
-
     private void submit()
     {
         final long w = writesSubmitted;
