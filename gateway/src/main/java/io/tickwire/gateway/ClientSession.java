@@ -12,19 +12,38 @@ import java.util.List;
  * One WebSocket client as the gateway agent sees it. Everything here is owned by the agent thread except
  * the completion side of the outbound ring, which Jetty's send callbacks advance.
  * <p>
- * Outbound accounting: every frame handed to Jetty records its length in a single-producer single-consumer
- * ring; Jetty completes a session's frames in order, and each completion pops one length. So
- * {@link #bytesInFlight()} is exact and the ring's capacity bounds the frames in flight, with no
- * allocation per send.
+ * Outbound accounting: every message queued records its payload length in a single-producer single-consumer
+ * ring; Jetty completes a session's writes in order, and each completed message pops one length. So
+ * {@link #bytesInFlight()} is exact (queued and not yet written, including messages still in the session's own
+ * buffer) and the ring's capacity bounds the messages in flight, with no allocation per send.
  * <p>
- * Frames: a connection without WebSocket extensions reuses {@link SlotFrame}s (a frame and its Jetty entry):
- * the frame of the k-th send is slot {@code k mod slots}, reused only when Jetty has completed send
- * {@code k - slots}; the slots grow (powers of two, at most the ring's capacity) to the most frames this
- * connection has had in flight. A connection with an extension (permessage-deflate rewrites frames) gets a new
- * {@link Frame} per send.
+ * Send path (a connection without WebSocket extensions): each message is framed (header and payload) into the
+ * session's write buffer as it is queued, and {@link #flush()} hands the whole buffer to Jetty as ONE entry
+ * ({@link BatchFrame}), so a duty cycle costs one pass through Jetty's frame flusher and one socket write per
+ * session for up to {@link #WRITE_TARGET} bytes of messages (a cycle with more makes a write per 4 KiB). Up to {@link #WRITES} - 1 such writes may be queued in Jetty
+ * (written one after the other as the socket takes them, with no help from the agent); beyond that (the socket
+ * is full), later messages gather in the buffer being filled and go as one write once a buffer is free
+ * ({@link #flush()} returns false meanwhile and the agent retries each cycle). On close, what is buffered is
+ * handed over first, so Jetty's close frame follows every message queued before it. The buffers grow (doubling)
+ * to the largest write the session needed and are never shrunk.
+ * <p>
+ * A connection with an extension (permessage-deflate rewrites frames) gets one {@link Frame} per message, with
+ * its own copy of the payload, through Jetty's batching.
  */
 final class ClientSession implements Callback
 {
+    /** Initial size of each of a session's write buffers. */
+    static final int INITIAL_WRITE_BUFFER = 2048;
+    /** Write buffers per session (a power of two): one being filled, the others in flight in Jetty's queue. */
+    static final int WRITES = 4;
+    private static final int WRITE_MASK = WRITES - 1;
+    /**
+     * A write is handed over as soon as it holds this many bytes and a buffer is free (as Jetty's 4 KiB batch
+     * buffer did), so a write in flight, which counts whole until Jetty completes it, stays small.
+     */
+    static final int WRITE_TARGET = 4096;
+    private static final int MAX_HEADER = 10;
+
     final long id;
     final WsEndpoint endpoint;
     final CoreSession core;
@@ -34,11 +53,10 @@ final class ClientSession implements Callback
     final Principal principal;
     /** How market data is encoded on this connection. */
     final WireFormat format;
-    private final boolean reuseFrames;
-    private SlotFrame[] slots = new SlotFrame[2];
+    private final boolean batched;
 
     private final long[] ring;
-    /** The agent's clock when each frame in flight was queued (same slots as {@link #ring}). */
+    /** The agent's clock when each message in flight was queued (same slots as {@link #ring}). */
     private final long[] queuedAt;
     private final SendLatencyHistogram sendLatency;
     private final int mask;
@@ -46,6 +64,21 @@ final class ClientSession implements Callback
     private volatile long consumed;
     private long queuedBytes;
     private volatile long completedBytes;
+
+    /**
+     * Write buffers by write number (mod {@link #WRITES}); the one of {@link #writesSubmitted} is being filled and
+     * is never in flight (at most {@code WRITES - 1} writes are, except after a close).
+     */
+    private final ByteBuffer[] buffers = new ByteBuffer[WRITES];
+    private final BatchFrame[] frames = new BatchFrame[WRITES];
+    /** Messages in each write (by write number mod {@link #WRITES}), read by the completion callback. */
+    private final int[] writeMessages = new int[WRITES];
+    private long writesSubmitted;
+    private volatile long writesCompleted;
+    private int bufferedMessages;
+    private byte firstOpCode;
+    private int firstLength;
+    private int firstHeader;
 
     long lastOutboundNanos;
     long lastProgressNanos;
@@ -75,7 +108,15 @@ final class ClientSession implements Callback
         this.format = endpoint.format();
         this.core = endpoint.core();
         final java.util.List<?> extensions = core.getNegotiatedExtensions();
-        this.reuseFrames = extensions == null || extensions.isEmpty();
+        this.batched = extensions == null || extensions.isEmpty();
+        if (batched)
+        {
+            for (int i = 0; i < WRITES; i++)
+            {
+                buffers[i] = ByteBuffer.allocateDirect(INITIAL_WRITE_BUFFER);
+                frames[i] = new BatchFrame(this);
+            }
+        }
         this.remote = String.valueOf(core.getRemoteAddress());
         int capacity = 1;
         while (capacity < maxFramesInFlight)
@@ -130,10 +171,11 @@ final class ClientSession implements Callback
     }
 
     /**
-     * Queues one frame (batched: written with the next {@link #flush()}).
+     * Queues one message: framed into the session's write buffer (sent by the next {@link #flush()}), or, on a
+     * connection with extensions, handed to Jetty as a batched frame.
      *
-     * @param payload a buffer whose remaining bytes are the message, for this send only (Jetty consumes its
-     *                position); its bytes must not change until sent.
+     * @param payload the message: its remaining bytes, read without moving its position; they are copied, so
+     *                the buffer may be reused as soon as this returns.
      * @param opCode  text or binary.
      */
     void send(final ByteBuffer payload, final byte opCode, final long now)
@@ -146,67 +188,146 @@ final class ClientSession implements Callback
         queuedBytes += length;
         messagesSent++;
         lastOutboundNanos = now;
-        if (reuseFrames)
+        if (batched)
         {
-            final SlotFrame frame = slot(k);
-            frame.reuse(opCode, payload);
-            core.sendFrame(frame.entry);
+            final int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER;
+            if (bufferedMessages > 0 && buffers[(int)(writesSubmitted & WRITE_MASK)].position() >= WRITE_TARGET &&
+                writesSubmitted + 1 - writesCompleted < WRITES)
+            {
+                submit(); // a full write: hand it over now, the cycle's next messages start the next one
+            }
+            if (bufferedMessages == 0)
+            {
+                buffers[(int)(writesSubmitted & WRITE_MASK)].clear(); // its last write has completed
+            }
+            final ByteBuffer out = writable(header + length);
+            if (bufferedMessages == 0)
+            {
+                firstOpCode = opCode;
+                firstLength = length;
+                firstHeader = header;
+            }
+            bufferedMessages++;
+            int at = out.position();
+            out.put(at++, (byte)(0x80 | opCode)); // FIN, no RSV bits, unmasked (a server's frame)
+            if (header == 2)
+            {
+                out.put(at++, (byte)length);
+            }
+            else if (header == 4)
+            {
+                out.put(at++, (byte)126);
+                out.putShort(at, (short)length);
+                at += 2;
+            }
+            else
+            {
+                out.put(at++, (byte)127);
+                out.putLong(at, length);
+                at += 8;
+            }
+            out.put(at, payload, payload.position(), length);
+            out.position(at + length);
         }
         else
         {
-            core.sendFrame(new Frame(opCode, payload), this, true);
+            final ByteBuffer copy = ByteBuffer.allocate(length);
+            copy.put(0, payload, payload.position(), length);
+            core.sendFrame(new Frame(opCode, copy), this, true);
         }
     }
 
     /**
-     * @return the slot of send {@code k}; every send before {@code k - slots.length} has completed.
+     * @return the buffer being filled, with room for {@code bytes} more.
      */
-    private SlotFrame slot(final long k)
+    private ByteBuffer writable(final int bytes)
     {
-        if (k - consumed >= slots.length)
+        final int index = (int)(writesSubmitted & WRITE_MASK);
+        final ByteBuffer out = buffers[index];
+        if (out.remaining() >= bytes)
         {
-            growSlots(k);
+            return out;
         }
-        final int index = (int)(k & (slots.length - 1));
-        SlotFrame frame = slots[index];
-        if (frame == null)
+        int capacity = out.capacity();
+        while (capacity - out.position() < bytes)
         {
-            frame = new SlotFrame(this);
-            slots[index] = frame;
+            capacity = Math.multiplyExact(capacity, 2);
         }
-        return frame;
-    }
-
-    private void growSlots(final long k)
-    {
-        final SlotFrame[] old = slots;
-        final SlotFrame[] grown = new SlotFrame[old.length * 2];
-        final long c = consumed;
-        for (long i = c; i < k; i++)
-        {
-            grown[(int)(i & (grown.length - 1))] = old[(int)(i & (old.length - 1))]; // still in flight: keep
-        }
-        slots = grown;
-    }
-
-    void flush()
-    {
-        core.flush(Callback.NOOP);
+        final ByteBuffer grown = ByteBuffer.allocateDirect(capacity); // not in flight: free to replace
+        out.flip();
+        grown.put(out);
+        buffers[index] = grown;
+        return grown;
     }
 
     /**
-     * Jetty: a frame was written (or failed because the connection went away); frames complete in order.
+     * Hands what is buffered to Jetty as one write (Jetty queues it behind this session's writes in flight),
+     * unless {@code WRITES - 1} writes are in flight already.
+     *
+     * @return false if messages remain buffered (every other buffer is in flight): call again in a later cycle.
+     */
+    boolean flush()
+    {
+        if (!batched)
+        {
+            core.flush(Callback.NOOP);
+            return true;
+        }
+        if (bufferedMessages == 0)
+        {
+            return true;
+        }
+        if (writesSubmitted + 1 - writesCompleted >= WRITES)
+        {
+            return false;
+        }
+        submit();
+        return true;
+    }
+
+    private void submit()
+    {
+        final long w = writesSubmitted;
+        final int index = (int)(w & WRITE_MASK);
+        final ByteBuffer out = buffers[index];
+        out.flip();
+        out.position(firstHeader); // Jetty writes the first message's header itself
+        writeMessages[index] = bufferedMessages;
+        bufferedMessages = 0;
+        final BatchFrame frame = frames[index];
+        frame.reuse(firstOpCode, firstLength, out);
+        writesSubmitted = w + 1;
+        core.sendFrame(frame.entry);
+    }
+
+    /**
+     * Jetty: a write was done (or failed because the connection went away); writes complete in order. Pops the
+     * messages of that write (one message on a connection with extensions).
      */
     @Override
     public void succeeded()
     {
-        final long c = consumed;
-        completedBytes = completedBytes + ring[(int)(c & mask)];
-        if (sendLatency != null)
+        final long w = writesCompleted;
+        final int messages = batched ? writeMessages[(int)(w & WRITE_MASK)] : 1;
+        final long now = sendLatency != null ? System.nanoTime() : 0;
+        long c = consumed;
+        long bytes = completedBytes;
+        for (int i = 0; i < messages; i++)
         {
-            sendLatency.record(System.nanoTime() - queuedAt[(int)(c & mask)]);
+            final int slot = (int)(c & mask);
+            bytes += ring[slot];
+            if (sendLatency != null)
+            {
+                sendLatency.record(now - queuedAt[slot]);
+            }
+            c++;
         }
-        consumed = c + 1;
+        completedBytes = bytes;
+        consumed = c;
+        if (batched)
+        {
+            writesCompleted = w + 1;
+        }
     }
 
     @Override
@@ -220,6 +341,10 @@ final class ClientSession implements Callback
         if (!closing)
         {
             closing = true;
+            if (batched && bufferedMessages > 0)
+            {
+                submit(); // before the close frame; the last write
+            }
             core.close(code, reason, Callback.NOOP);
         }
     }

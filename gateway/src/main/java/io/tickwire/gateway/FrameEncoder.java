@@ -6,11 +6,13 @@ import java.nio.ByteBuffer;
 
 /**
  * Encodes the market-data messages and heartbeats of one {@link WireFormat}. The gateway agent encodes each
- * message at most once per format in use and hands the same bytes to every session of that format (each
- * delivery gets its own {@link ByteBuffer#duplicate()} view, because Jetty consumes the payload's position).
+ * message at most once per format in use and copies the same bytes into the write buffer of every session of
+ * that format ({@link ClientSession#send}).
  * <p>
- * Each call returns a new buffer holding exactly the message; the bytes are never changed afterwards, so
- * they may be in flight to many sessions at once. Agent thread only.
+ * Each call returns a view of the encoder's own buffer holding exactly the message (position 0, limit its length),
+ * valid until the next call on the same encoder: the result must be used (copied) before that, and the buffer
+ * object must not be kept. So an encoder allocates nothing per message once its buffer has grown to the largest
+ * message. Agent thread only.
  */
 interface FrameEncoder
 {

@@ -97,9 +97,17 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     private final JsonWriter writer = new JsonWriter();
     private final MarketDataJson json = new MarketDataJson(writer);
-    /** One encoder per {@link WireFormat}, by ordinal. */
+    /**
+     * One encoder per {@link WireFormat}, by ordinal, for a message of one session (sent, so copied, at once:
+     * an encoder's result is valid until its next call).
+     */
     private final FrameEncoder[] encoders = {new JsonFrames(), new SbeFrames()};
-    /** The message being fanned out, encoded at most once per format (by ordinal), shared by its sessions. */
+    /** The same, for {@link #shared}: their results stay valid while a message is fanned out. */
+    private final FrameEncoder[] sharedEncoders = {new JsonFrames(), new SbeFrames()};
+    /**
+     * The message being fanned out, encoded at most once per format (by ordinal) by {@link #sharedEncoders},
+     * shared by its sessions (each copies the bytes into its write buffer).
+     */
     private final ByteBuffer[] shared = new ByteBuffer[WireFormat.VALUES.length];
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final BatchHeaderDecoder batchHeader = new BatchHeaderDecoder();
@@ -564,6 +572,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         if (config.benchIntendedTime)
         {
             ((JsonFrames)encoders[WireFormat.JSON.ordinal()]).benchIntendedTime(intendedTime);
+            ((JsonFrames)sharedEncoders[WireFormat.JSON.ordinal()]).benchIntendedTime(intendedTime);
         }
         orders.onBatchStart(firstSeq, eventCount, engineTime, intendedTime);
     }
@@ -694,13 +703,13 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                     final int f = session.format.ordinal();
                     if (shared[f] == null)
                     {
-                        shared[f] = encodeTrade(session.format, instrument, trades, t, trades.prev[t]);
+                        shared[f] = encodeTrade(sharedEncoders[f], instrument, trades, t, trades.prev[t]);
                     }
-                    payload = shared[f].duplicate();
+                    payload = shared[f];
                 }
                 else
                 {
-                    payload = encodeTrade(session.format, instrument, trades, t, prev);
+                    payload = encodeTrade(encoders[session.format.ordinal()], instrument, trades, t, prev);
                 }
                 sendData(session, payload, now);
                 sub.lastSentSeq = trades.seq[t];
@@ -746,9 +755,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                     final int f = sub.session.format.ordinal();
                     if (shared[f] == null)
                     {
-                        shared[f] = encodeTicker(sub.session.format, instrument, instrument.tickerPrev);
+                        shared[f] =
+                            sharedEncoders[f].ticker(instrument, instrument.lastTickerSeq, instrument.tickerPrev);
                     }
-                    payload = shared[f].duplicate();
+                    payload = shared[f];
                 }
                 else
                 {
@@ -796,9 +806,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 final int f = format.ordinal();
                 if (shared[f] == null)
                 {
-                    shared[f] = encoders[f].book(instrument, view.published, view.next, seq, sharedPrev, false, false);
+                    shared[f] = sharedEncoders[f].book(instrument, view.published, view.next, seq, sharedPrev, false,
+                        false);
                 }
-                payload = shared[f].duplicate();
+                payload = shared[f];
             }
             else
             {
@@ -925,19 +936,33 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
     }
 
+    /**
+     * Hands each session's buffered messages to Jetty as one write. A session whose previous write is still in
+     * flight keeps its messages buffered and stays in {@link #toFlush} for the next cycle.
+     */
     private void flushSessions()
     {
+        int kept = 0;
         for (int i = 0; i < toFlush.size(); i++)
         {
             final ClientSession session = toFlush.get(i);
-            session.needsFlush = false;
-            session.flush();
+            if (session.flush())
+            {
+                session.needsFlush = false;
+            }
+            else
+            {
+                toFlush.set(kept++, session);
+            }
             if (session.bytesInFlight() > counters.maxSessionBytesInFlight.get())
             {
                 counters.maxSessionBytesInFlight.lazySet(session.bytesInFlight());
             }
         }
-        toFlush.clear();
+        for (int i = toFlush.size() - 1; i >= kept; i--)
+        {
+            toFlush.remove(i);
+        }
     }
 
     /**
@@ -1027,13 +1052,13 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     }
 
     private ByteBuffer encodeTrade(
-        final WireFormat format,
+        final FrameEncoder encoder,
         final GwInstrument instrument,
         final GwInstrument.TradeList trades,
         final int t,
         final long prev)
     {
-        return encoders[format.ordinal()].trade(instrument, trades.seq[t], prev, trades.price[t], trades.qty[t],
+        return encoder.trade(instrument, trades.seq[t], prev, trades.price[t], trades.qty[t],
             trades.side[t], batchEngineTime);
     }
 

@@ -7,14 +7,16 @@ import io.tickwire.codecs.sbe.Side;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
- * {@link FrameEncoder} of the JSON protocol: {@link MarketDataJson} into a scratch buffer, then one exact copy.
+ * {@link FrameEncoder} of the JSON protocol: {@link MarketDataJson} into a scratch buffer, returned as a view of
+ * that buffer.
  */
 final class JsonFrames implements FrameEncoder, DepthView.DeltaSink
 {
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
+    /** What the last call returned: a view of {@link #scratch}, valid until the next call. */
+    private ByteBuffer view = ByteBuffer.wrap(scratch.byteArray());
     private final JsonWriter writer = new JsonWriter();
     private final MarketDataJson json = new MarketDataJson(writer);
     private final BookChecksum checksum = new BookChecksum();
@@ -39,10 +41,10 @@ final class JsonFrames implements FrameEncoder, DepthView.DeltaSink
         writer.wrap(scratch, 0);
         if (benchIntendedTime >= 0)
         {
-            return copy(json.trade(instrument.symbol, seq, prev, price, instrument.priceScale, qty,
+            return result(json.trade(instrument.symbol, seq, prev, price, instrument.priceScale, qty,
                 instrument.qtyScale, side, ts, benchIntendedTime));
         }
-        return copy(json.trade(instrument.symbol, seq, prev, price, instrument.priceScale, qty, instrument.qtyScale,
+        return result(json.trade(instrument.symbol, seq, prev, price, instrument.priceScale, qty, instrument.qtyScale,
             side, ts));
     }
 
@@ -59,7 +61,7 @@ final class JsonFrames implements FrameEncoder, DepthView.DeltaSink
     public ByteBuffer ticker(final GwInstrument instrument, final long seq, final long prev)
     {
         writer.wrap(scratch, 0);
-        return copy(json.ticker(instrument.symbol, seq, prev, instrument.priceScale, instrument.qtyScale,
+        return result(json.ticker(instrument.symbol, seq, prev, instrument.priceScale, instrument.qtyScale,
             instrument.bid, instrument.bidQty, instrument.ask, instrument.askQty, instrument.last, instrument.lastQty,
             instrument.volume, instrument.tickerTime));
     }
@@ -93,14 +95,14 @@ final class JsonFrames implements FrameEncoder, DepthView.DeltaSink
         {
             DepthView.delta(from, to, this);
         }
-        return copy(json.endBook(to.checksum(checksum, instrument.priceScale, instrument.qtyScale), conflated));
+        return result(json.endBook(to.checksum(checksum, instrument.priceScale, instrument.qtyScale), conflated));
     }
 
     @Override
     public ByteBuffer heartbeat(final long seq)
     {
         writer.wrap(scratch, 0);
-        return copy(json.heartbeat(seq));
+        return result(json.heartbeat(seq));
     }
 
     @Override
@@ -115,8 +117,17 @@ final class JsonFrames implements FrameEncoder, DepthView.DeltaSink
         json.endSide();
     }
 
-    private ByteBuffer copy(final int length)
+    /**
+     * @return the first {@code length} bytes of the scratch buffer, through one reused view.
+     */
+    private ByteBuffer result(final int length)
     {
-        return ByteBuffer.wrap(Arrays.copyOf(scratch.byteArray(), length));
+        final byte[] array = scratch.byteArray();
+        if (view.array() != array)
+        {
+            view = ByteBuffer.wrap(array); // the scratch buffer grew
+        }
+        view.limit(length).position(0);
+        return view;
     }
 }

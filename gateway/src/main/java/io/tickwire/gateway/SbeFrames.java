@@ -6,17 +6,18 @@ import io.tickwire.codecs.sbe.Side;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * {@link FrameEncoder} of the binary subprotocol {@code tickwire.sbe.v1}: {@link MarketDataSbe} into a scratch
- * buffer, then one exact copy. A book delta is walked twice (once to count each side's levels, which SBE
- * groups carry up front, once to write them); the checksum is the JSON protocol's.
+ * buffer, returned as a view of that buffer. A book delta is walked twice (once to count each side's levels,
+ * which SBE groups carry up front, once to write them); the checksum is the JSON protocol's.
  */
 final class SbeFrames implements FrameEncoder
 {
     /** Grows as needed (a book of 2 x 100 levels is about 3.3 KB). */
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
+    /** What the last call returned: a view of {@link #scratch}, valid until the next call. */
+    private ByteBuffer view = ByteBuffer.wrap(scratch.byteArray());
     private final MarketDataSbe sbe = new MarketDataSbe();
     private final BookChecksum checksum = new BookChecksum();
     private final LevelCounter counter = new LevelCounter();
@@ -38,13 +39,13 @@ final class SbeFrames implements FrameEncoder
         final Side side,
         final long ts)
     {
-        return copy(sbe.trade(scratch, 0, instrument.instrumentId, seq, prev, price, qty, side, ts));
+        return result(sbe.trade(scratch, 0, instrument.instrumentId, seq, prev, price, qty, side, ts));
     }
 
     @Override
     public ByteBuffer ticker(final GwInstrument instrument, final long seq, final long prev)
     {
-        return copy(sbe.ticker(scratch, 0, instrument.instrumentId, seq, prev, instrument.bid, instrument.bidQty,
+        return result(sbe.ticker(scratch, 0, instrument.instrumentId, seq, prev, instrument.bid, instrument.bidQty,
             instrument.ask, instrument.askQty, instrument.last, instrument.lastQty, instrument.volume,
             instrument.tickerTime));
     }
@@ -82,18 +83,27 @@ final class SbeFrames implements FrameEncoder
             levels.inAsks = false;
             DepthView.delta(from, to, levels);
         }
-        return copy(sbe.endBook());
+        return result(sbe.endBook());
     }
 
     @Override
     public ByteBuffer heartbeat(final long seq)
     {
-        return copy(sbe.heartbeat(scratch, 0, seq));
+        return result(sbe.heartbeat(scratch, 0, seq));
     }
 
-    private ByteBuffer copy(final int length)
+    /**
+     * @return the first {@code length} bytes of the scratch buffer, through one reused view.
+     */
+    private ByteBuffer result(final int length)
     {
-        return ByteBuffer.wrap(Arrays.copyOf(scratch.byteArray(), length));
+        final byte[] array = scratch.byteArray();
+        if (view.array() != array)
+        {
+            view = ByteBuffer.wrap(array); // the scratch buffer grew
+        }
+        view.limit(length).position(0);
+        return view;
     }
 
     /** Counts the levels of each side of a delta. */

@@ -13,6 +13,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Jetty's side of one connection. Runs on Jetty threads and touches no gateway state: it reassembles text
@@ -29,10 +30,15 @@ final class WsEndpoint implements FrameHandler
     private final Principal principal;
     private final ConnectionLimiter.Admission admission;
     private final WireFormat format;
+    /** Pongs queued in Jetty and not yet written, at most. */
+    static final int MAX_PONGS_IN_FLIGHT = 32;
     private CoreSession core;
     private byte[] assembly = new byte[256];
     private int assembled;
     private boolean inText;
+    private final AtomicInteger pongsInFlight = new AtomicInteger();
+    private final Callback pongDone =
+        Callback.from(pongsInFlight::decrementAndGet, failure -> pongsInFlight.decrementAndGet());
 
     WsEndpoint(
         final GatewayAgent agent,
@@ -126,11 +132,35 @@ final class WsEndpoint implements FrameHandler
                     "binary messages from clients are not part of tickwire.sbe.v1; send requests as JSON text",
                     Callback.NOOP);
                 return;
+            case OpCode.PING:
+                pong(frame.getPayload());
+                break;
             default:
-                break; // PING is answered and CLOSE handled by Jetty's session
+                break; // PONG is ignored, CLOSE is handled by Jetty's session
         }
         callback.succeeded();
         core.demand();
+    }
+
+    /**
+     * Answers a ping with a pong carrying its payload (Jetty's core session leaves that to the frame handler). The
+     * pong goes through Jetty's frame queue, ahead of data frames not yet written and never inside one. At most
+     * {@link #MAX_PONGS_IN_FLIGHT} are queued: a ping beyond that gets no pong (RFC 6455 5.5.3 allows answering
+     * only the latest ping), so a client sending pings without reading cannot grow the queue.
+     */
+    private void pong(final ByteBuffer ping)
+    {
+        if (pongsInFlight.incrementAndGet() > MAX_PONGS_IN_FLIGHT)
+        {
+            pongsInFlight.decrementAndGet();
+            return;
+        }
+        final ByteBuffer payload = ByteBuffer.allocate(ping == null ? 0 : ping.remaining());
+        if (ping != null)
+        {
+            payload.put(ping.slice()).flip();
+        }
+        core.sendFrame(new Frame(OpCode.PONG, true, payload), pongDone, false);
     }
 
     private boolean append(final ByteBuffer payload)

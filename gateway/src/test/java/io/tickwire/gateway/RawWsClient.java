@@ -72,9 +72,29 @@ public final class RawWsClient implements AutoCloseable
         final int port, final String bindHost, final String pathAndQuery, final Map<String, String> extraHeaders)
         throws IOException
     {
+        return connect(port, bindHost, pathAndQuery, extraHeaders, 0);
+    }
+
+    /**
+     * As {@link #connect(int, String, String, Map)}, with the socket's receive buffer set to
+     * {@code receiveBufferBytes} before connecting (0: the system's default), so that a client that stops reading
+     * fills the server's socket sooner.
+     */
+    public static RawWsClient connect(
+        final int port,
+        final String bindHost,
+        final String pathAndQuery,
+        final Map<String, String> extraHeaders,
+        final int receiveBufferBytes)
+        throws IOException
+    {
         final Socket socket = new Socket();
         try
         {
+            if (receiveBufferBytes > 0)
+            {
+                socket.setReceiveBufferSize(receiveBufferBytes);
+            }
             if (bindHost != null)
             {
                 socket.bind(new InetSocketAddress(bindHost, 0));

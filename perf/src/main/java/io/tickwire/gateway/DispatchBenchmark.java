@@ -37,9 +37,11 @@ import java.util.concurrent.TimeUnit;
  * {@code sessions} sessions that each subscribe to the instrument's trades, book (depth 10) and ticker
  * streams: per op, 3 x {@code sessions} deliveries, each message encoded once per format in use.
  * <p>
- * The sessions' Jetty side is a {@link CoreSession.Empty} that consumes each frame's payload (as Jetty's
- * generator does) and completes the callback at once, so the figures are the gateway's own cost and
- * allocation per event; Jetty's internal per-frame objects on a real connection come on top (BENCHMARKS.md).
+ * Each session's messages of the op are framed into its write buffer and handed over as one frame per session
+ * (the gateway's send path, docs/architecture.md). The sessions' Jetty side is a {@link CoreSession.Empty} that
+ * consumes each frame's payload (as Jetty's flusher does) and completes the callback at once, so the figures are
+ * the gateway's own cost and allocation per event; Jetty's internal objects per write on a real connection come
+ * on top (BENCHMARKS.md).
  * In package {@code io.tickwire.gateway} for access to the agent's package-private session entry points.
  */
 @BenchmarkMode(Mode.AverageTime)
