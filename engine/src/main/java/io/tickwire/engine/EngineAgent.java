@@ -205,6 +205,22 @@ public final class EngineAgent implements Agent, FragmentHandler
         return true;
     }
 
+    /**
+     * The media driver is lost (the Aeron client closed itself): no more inputs can arrive and nothing can be
+     * published. Called on this agent's thread by {@link DriverLossGuard}, before the client unmaps its buffers.
+     */
+    void driverLost()
+    {
+        if (state.get() != EngineState.HALTED.code())
+        {
+            haltReason = "media driver lost (the Aeron client closed)";
+            System.err.println("tickwire engine: HALTED at seq " + engine.nextSeq() + ": " + haltReason +
+                "; the journal holds every event up to here. Restart the engine: it recovers from the journal.");
+            failures.incrementRelease();
+            state.setRelease(EngineState.HALTED.code());
+        }
+    }
+
     private void halt(final Throwable cause)
     {
         haltReason = cause.toString();

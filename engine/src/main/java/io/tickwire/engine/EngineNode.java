@@ -90,7 +90,11 @@ public final class EngineNode implements AutoCloseable
         {
             launchedDriver = config.embeddedMediaDriver() ?
                 AeronSupport.launchEmbeddedDriver(aeronDirectory, config.idle()) : null;
-            client = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory));
+            // On a driver timeout the client marks its publications, images and counters closed, then unmaps them
+            // after closeLingerDurationNs: the engine's agents stop at the start of their next duty cycle when they
+            // see the client closed (DriverLossGuard), well within that linger.
+            client = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)
+                .closeLingerDurationNs(DriverLossGuard.CLOSE_LINGER_NS));
             final long lastCycleSize = JournalRepair.lastCycleFileSize(config.journal().directory());
             checkOwner(config);
             repair = JournalRepair.repairTail(config.journal(), lastCycleSize);
@@ -157,8 +161,14 @@ public final class EngineNode implements AutoCloseable
             engineAgent = new EngineAgent(
                 engine, j, newJournal ? journalId : 0, startupInputs, ingress, clock, journaled, malformed,
                 config.minFreeDiskBytes(), stateCounter, failures);
-            engineRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle()), Throwable::printStackTrace, null,
-                new CompositeAgent(engineAgent, publisher));
+            engineRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle()), ex ->
+            {
+                if (!(ex instanceof org.agrona.concurrent.AgentTerminationException))
+                {
+                    ex.printStackTrace(); // a driver loss is reported by EngineAgent.driverLost
+                }
+            }, null,
+                new CompositeAgent(new DriverLossGuard(client, engineAgent), engineAgent, publisher));
 
             if (config.simulatorRate() > 0)
             {
