@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.tickwire.gateway.BusLossTest.await;
@@ -310,10 +311,16 @@ class DriverRestartTest
         return MediaDriver.launchEmbedded(driverContext(aeronDir));
     }
 
+    /**
+     * The driver writes its heartbeat (what the client's {@code driverTimeout} measures) once per timer interval,
+     * 1 s by default: with the tests' 0.5 s and 1 s timeouts that alone times the client out now and then. 100 ms
+     * leaves a timeout to a driver that is really gone or stalled.
+     */
     private static MediaDriver.Context driverContext(final String aeronDir)
     {
         return new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
+            .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 100_000))
             .dirDeleteOnStart(true)
