@@ -1,5 +1,6 @@
 package io.tickwire.gateway;
 
+import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
@@ -24,6 +25,7 @@ import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalReader;
 import io.tickwire.replay.ReplayClient;
 import io.tickwire.replay.RetainedPrefix;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -50,6 +52,8 @@ import java.util.Map;
 public final class GatewayAgent implements Agent, MarketDataListener, FragmentHandler
 {
     private static final int COMMANDS_PER_CYCLE = 256;
+    /** Long journal reads run the Aeron client's conductor every 1024 excerpts (keepalives, service interval). */
+    private static final int AERON_SERVICE_MASK = 1023;
     private static final int FRAGMENTS_PER_CYCLE = 64;
     private static final long SERVICE_INTERVAL_NANOS = 1_000_000;
     private static final int BATCH_SCAN_BYTES = MessageHeaderDecoder.ENCODED_LENGTH + BatchHeaderDecoder.BLOCK_LENGTH;
@@ -71,14 +75,23 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
     }
 
-    /** Reconnected to a media driver (GatewayServer): the new bus subscription and ingress publication. */
-    private record BusRestored(Subscription bus, ExclusivePublication ingress)
+    /**
+     * Reconnected to a media driver (GatewayServer): the new client (its conductor is run by this agent from now on),
+     * bus subscription and ingress publication.
+     */
+    private record BusRestored(Aeron aeron, Subscription bus, ExclusivePublication ingress)
     {
     }
 
     private final GatewayConfig config;
     private final GatewayCounters counters;
     private Subscription bus;
+    /**
+     * The Aeron client of {@link #bus} (or null), built with {@code useConductorAgentInvoker(true)}: this agent runs
+     * its conductor between polls, so the client is only ever closed (its log buffers and CnC file unmapped) on this
+     * thread, never while a poll of its images is under way (docs/reliability.md).
+     */
+    private Aeron aeron;
     private String busLost;
     private final Journal journal;
     private final NanoClock clock;
@@ -167,7 +180,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final NanoClock clock,
         final ReplayAgent replayer)
     {
-        this(config, counters, bus, ingress, journal, clock, replayer, null, null);
+        this(config, counters, bus, ingress, journal, clock, replayer, null, null, null);
     }
 
     /**
@@ -175,6 +188,9 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
      *                       at start and bus gaps are filled from it (on this agent's thread, bounded by
      *                       {@link GatewayConfig#gapFillTimeout}); null: not used.
      * @param correlationIds correlation ids of replay requests (e.g. {@code aeron::nextCorrelationId}).
+     * @param aeron          the Aeron client of {@code bus}, {@code ingress} and {@code replayService}, built with
+     *                       {@code useConductorAgentInvoker(true)}: this agent invokes its conductor (and so closes
+     *                       it on a driver timeout) on its own thread; null: no client to run.
      */
     public GatewayAgent(
         final GatewayConfig config,
@@ -185,13 +201,15 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         final NanoClock clock,
         final ReplayAgent replayer,
         final ReplayClient replayService,
-        final LongSupplier correlationIds)
+        final LongSupplier correlationIds,
+        final Aeron aeron)
     {
         this.config = config;
         this.replayService = journal == null ? replayService : null;
         this.correlationIds = correlationIds;
         this.counters = counters;
         this.bus = bus;
+        this.aeron = aeron;
         this.journal = journal;
         this.clock = clock;
         this.commands = new ManyToOneConcurrentArrayQueue<>(config.commandQueueCapacity);
@@ -223,9 +241,9 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
     }
 
-    void enqueueBusRestored(final Subscription newBus, final ExclusivePublication newIngress)
+    void enqueueBusRestored(final Aeron newAeron, final Subscription newBus, final ExclusivePublication newIngress)
     {
-        while (!commands.offer(new BusRestored(newBus, newIngress)))
+        while (!commands.offer(new BusRestored(newAeron, newBus, newIngress)))
         {
             Thread.onSpinWait();
         }
@@ -257,9 +275,14 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             // Definitions of cycles that retention deleted (a trimmed copy of a journal) come from its prefix file.
             RetainedPrefix.read(journal.config().directory()).forEachDefinition(this::onInstrument);
             journalReader = new JournalReader(journal);
+            int read = 0;
             while (journalReader.poll(journalHandler))
             {
-                // start from the full journaled state
+                // start from the full journaled state, keeping the Aeron client alive meanwhile
+                if ((++read & AERON_SERVICE_MASK) == 0)
+                {
+                    serviceAeron();
+                }
             }
         }
         else if (replayService != null)
@@ -287,7 +310,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             }
             return 0;
         }
-        int work = 0;
+        int work = serviceAeron(); // may close a client that lost its driver: between polls, on this thread
         for (int i = 0; i < COMMANDS_PER_CYCLE; i++)
         {
             final Object command = commands.poll();
@@ -377,6 +400,15 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
     }
 
+    /**
+     * Runs one duty cycle of the Aeron client's conductor (keepalives, new and lost images, driver liveness). On a
+     * driver timeout it closes the client here, so the images {@link #bus} polled are unmapped between two polls.
+     */
+    private int serviceAeron()
+    {
+        return aeron != null ? aeron.conductorAgentInvoker().invoke() : 0;
+    }
+
     // ------------------------------------------------------------------ bus and journal
 
     @Override
@@ -440,9 +472,14 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             return;
         }
         fillingGap = true;
+        int read = 0;
         while (lastAppliedSeq < targetSeq && journalReader.poll(journalHandler))
         {
             flushSessions(); // read forward until the gap is closed
+            if ((++read & AERON_SERVICE_MASK) == 0)
+            {
+                serviceAeron();
+            }
         }
         fillingGap = false;
     }
@@ -468,6 +505,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 counters.gapFillsFailed.incrementAndGet(); // no replay service reachable
                 return;
             }
+            serviceAeron(); // the response image only appears when the client's conductor runs
             LockSupport.parkNanos(100_000);
         }
         while (replayService.state() == ReplayClient.State.REQUESTED ||
@@ -485,6 +523,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             }
             else
             {
+                serviceAeron();
                 LockSupport.parkNanos(50_000);
             }
         }
@@ -1113,9 +1152,17 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
         else if (command instanceof BusRestored restored)
         {
+            // The old client lost its driver and was closed by serviceAeron() on this thread; closing it again here
+            // (a no-op then) keeps the rule: a client whose buffers this agent reads is closed by this agent only.
+            final Aeron old = aeron;
+            aeron = restored.aeron();
             bus = restored.bus(); // a gap while it was lost is filled from the journal at its first batch
             orders.ingress(restored.ingress());
             busLost = null;
+            if (old != aeron)
+            {
+                CloseHelper.quietClose(old);
+            }
         }
         else if (command instanceof Closed closed)
         {

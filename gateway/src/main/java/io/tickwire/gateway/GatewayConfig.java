@@ -74,7 +74,8 @@ public final class GatewayConfig
     /**
      * How long the gateway's Aeron client waits without a heartbeat from its media driver before it counts the
      * driver as lost (Aeron's driverTimeout): the gateway then reports DOWN, closes every session with 1013 and
-     * reconnects to a driver at the same directory (docs/reliability.md).
+     * reconnects to a driver at the same directory (docs/reliability.md). Keep it well above the driver's timer
+     * interval ({@code aeron.timer.interval}, 1 s by default), the period at which the driver writes that heartbeat.
      */
     public Duration driverTimeout = Duration.ofSeconds(10);
     /**

@@ -33,7 +33,8 @@ import java.time.Duration;
  * with the reason on {@code /health}, the agent closes every session with 1013, upgrades are refused with 503,
  * and the thread reconnects to a driver at the same directory, hands the agent a new subscription (and ingress),
  * and reports {@code UP} once the bus has an image again. The agent keeps its view, so the first batch on the new
- * bus makes a gap that the journal (if the gateway has one) fills.
+ * bus makes a gap that the journal (if the gateway has one) fills. The client's conductor runs on the agent's thread
+ * (no conductor thread), so a client is only closed, and its log buffers unmapped, between the agent's polls.
  */
 public final class GatewayServer implements AutoCloseable
 {
@@ -93,7 +94,7 @@ public final class GatewayServer implements AutoCloseable
             }
             final Aeron aeronClient = client;
             agent = new GatewayAgent(config, counters, bus, ingress, opened, new SystemNanoClock(), replayer, remote,
-                aeronClient::nextCorrelationId);
+                aeronClient::nextCorrelationId, aeronClient);
             runner = new AgentRunner(AeronSupport.idleStrategy(config.idle), Throwable::printStackTrace, null, agent);
 
             final QueuedThreadPool threads = new QueuedThreadPool(32, 4);
@@ -142,7 +143,11 @@ public final class GatewayServer implements AutoCloseable
 
     private static Aeron.Context aeronContext(final GatewayConfig config)
     {
+        // No conductor thread: the gateway agent runs the conductor between its polls (GatewayAgent.serviceAeron), so
+        // a driver timeout closes the client (and unmaps the bus images' log buffers) on the agent's own thread, never
+        // while it reads them. With a conductor thread the client unmapped them ~16 ms after a timeout regardless.
         return new Aeron.Context()
+            .useConductorAgentInvoker(true)
             .aeronDirectoryName(config.aeronDirectory)
             .driverTimeoutMs(config.driverTimeout.toMillis())
             .errorHandler(ex ->
@@ -187,10 +192,11 @@ public final class GatewayServer implements AutoCloseable
                 final Subscription bus = client.addSubscription(config.busChannel, config.busStreamId);
                 final ExclusivePublication ingress = config.ingressChannel != null ?
                     client.addExclusivePublication(config.ingressChannel, config.ingressStreamId) : null;
-                final Aeron old = aeron;
+                // The old client was closed by the agent (its conductor timed out on the agent's thread); the agent
+                // switches to the new one and would close the old one itself. This thread never closes a client
+                // the agent may be reading: before this hand-over only this thread knows the new one.
                 aeron = client;
-                CloseHelper.quietClose(old);
-                agent.enqueueBusRestored(bus, ingress);
+                agent.enqueueBusRestored(client, bus, ingress);
                 counters.driverReconnects.incrementAndGet();
                 downReason = "reconnected to the media driver; waiting for the bus";
                 while (!closing && !bus.isConnected() && !client.isClosed())

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.tickwire.gateway.BusLossTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -179,6 +181,110 @@ class DriverRestartTest
         }
     }
 
+    /**
+     * The crash this guards against (docs/reliability.md): a driver that stalls past {@code driverTimeout} while the
+     * bus is busy makes the Aeron client time out with the bus images mapped and being polled. The driver here runs
+     * on a test thread (INVOKER mode) that stops invoking it until the gateway has reported the loss, so the timeout
+     * happens every run, mid-traffic, without a restart: the gateway must go DOWN (1013), reconnect to the same
+     * driver once it runs again, come back UP and fill the stall's gap from the journal.
+     */
+    @Test
+    @Timeout(120)
+    void aDriverThatStallsPastTheTimeoutMidTrafficIsLostAndRejoinedWithoutACrash() throws Exception
+    {
+        final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
+        System.out.println("DriverRestartTest stall seed=" + seed);
+        final int udpPort;
+        try (DatagramSocket probe = new DatagramSocket(0))
+        {
+            udpPort = probe.getLocalPort();
+        }
+        final String channel = "aeron:udp?endpoint=127.0.0.1:" + udpPort;
+        final Path journal = dir.resolve("journal");
+        final String gatewayAeronDir = AeronSupport.uniqueAeronDirectory();
+        final List<String> symbols = InstrumentSpec.defaults(2).stream().map(InstrumentSpec::symbol).toList();
+        final HttpClient http = HttpClient.newHttpClient();
+        final AtomicBoolean stalled = new AtomicBoolean();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final MediaDriver driver = MediaDriver.launchEmbedded(driverContext(gatewayAeronDir)
+            .threadingMode(ThreadingMode.INVOKER));
+        final Thread duty = new Thread(() ->
+        {
+            final BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            while (!stop.get())
+            {
+                idle.idle(stalled.get() ? 0 : driver.sharedAgentInvoker().invoke());
+            }
+        }, "test-stalling-driver");
+        duty.start();
+        try (EngineNode engine = EngineNode.launch(new EngineConfig()
+            .journal(JournalConfig.of(journal))
+            .instruments(InstrumentSpec.defaults(2))
+            .simulatorRate(2_000)
+            .simulatorSeed(seed)
+            .marketDataChannel(channel)))
+        {
+            final GatewayConfig config = new GatewayConfig();
+            config.port = 0;
+            config.host = "127.0.0.1";
+            config.aeronDirectory = gatewayAeronDir;
+            config.busChannel = channel;
+            config.journalDirectory = journal;
+            config.ingressChannel = null;
+            config.driverTimeout = Duration.ofMillis(500);
+            try (GatewayServer gateway = GatewayServer.launch(config))
+            {
+                final URI base = URI.create("http://127.0.0.1:" + gateway.port());
+                final URI stream = URI.create("ws://127.0.0.1:" + gateway.port() + "/stream");
+                await("bus up", Duration.ofSeconds(30), () -> gateway.counters().lastSeq.get() > 100);
+                final List<BusLossTest.Reader> readers = new ArrayList<>();
+                try
+                {
+                    for (int i = 0; i < 3; i++)
+                    {
+                        readers.add(new BusLossTest.Reader(new JdkClient(stream), symbols));
+                    }
+                    for (final BusLossTest.Reader r : readers)
+                    {
+                        r.awaitSubscribed();
+                    }
+                    final long filledBefore = gateway.counters().gapEventsFilledFromJournal.get();
+                    final long before = gateway.counters().lastSeq.get();
+                    await("traffic", Duration.ofSeconds(30), () -> gateway.counters().lastSeq.get() > before + 200);
+
+                    stalled.set(true); // the driver stops mid-traffic, its CnC and the bus images stay mapped
+                    await("health DOWN", Duration.ofSeconds(30), () -> health(http, base).statusCode() == 503);
+                    assertThat(health(http, base).body()).contains("\"reason\":\"media driver lost");
+                    for (final BusLossTest.Reader r : readers)
+                    {
+                        assertThat(awaitClose(r)).as("close code").isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+                    }
+                    assertThat(gateway.counters().driverLosses.get()).isEqualTo(1);
+                    stalled.set(false); // the same driver runs again
+
+                    await("health UP", Duration.ofSeconds(60), () -> health(http, base).statusCode() == 200);
+                    assertThat(gateway.counters().driverReconnects.get()).isEqualTo(1);
+                    final long upAt = gateway.counters().lastSeq.get();
+                    await("bus flowing again", Duration.ofSeconds(30),
+                        () -> gateway.counters().lastSeq.get() > upAt + 200);
+                    assertThat(gateway.counters().gapEventsFilledFromJournal.get())
+                        .as("the stall's events filled from the journal").isGreaterThan(filledBefore);
+                    assertThat(gateway.counters().driverLosses.get()).isEqualTo(1);
+                }
+                finally
+                {
+                    readers.forEach(BusLossTest.Reader::close);
+                }
+            }
+        }
+        finally
+        {
+            stop.set(true);
+            duty.join();
+            CloseHelper.quietClose(driver);
+        }
+    }
+
     private static long lastJournaled(final Path journal)
     {
         try (io.tickwire.engine.journal.Journal j =
@@ -202,12 +308,23 @@ class DriverRestartTest
 
     static MediaDriver launchDriver(final String aeronDir)
     {
-        return MediaDriver.launchEmbedded(new MediaDriver.Context()
+        return MediaDriver.launchEmbedded(driverContext(aeronDir));
+    }
+
+    /**
+     * The driver writes its heartbeat (what the client's {@code driverTimeout} measures) once per timer interval,
+     * 1 s by default: with the tests' 0.5 s and 1 s timeouts that alone times the client out now and then. 100 ms
+     * leaves a timeout to a driver that is really gone or stalled.
+     */
+    private static MediaDriver.Context driverContext(final String aeronDir)
+    {
+        return new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
+            .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 100_000))
             .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
+            .dirDeleteOnShutdown(true);
     }
 
     static HttpResponse<String> health(final HttpClient http, final URI base)
