@@ -57,6 +57,11 @@ public final class EngineAgent implements Agent, FragmentHandler
     private FileStore fileStore;
     private long nextDiskCheckNanos;
     private volatile String haltReason;
+    /**
+     * The state, kept here too: the Aeron counter {@code state} lives in the driver's mapped CnC file, which is
+     * unmapped once the client closes (a driver loss), so readers on other threads read this field instead.
+     */
+    private volatile long stateCode = EngineState.RUNNING.code();
     private JournalWriter writer;
     private volatile boolean ready;
 
@@ -145,7 +150,7 @@ public final class EngineAgent implements Agent, FragmentHandler
     @Override
     public int doWork()
     {
-        final long current = state.get();
+        final long current = stateCode;
         if (current == EngineState.HALTED.code() || !diskSpaceOk(current))
         {
             return 0;
@@ -187,7 +192,7 @@ public final class EngineAgent implements Agent, FragmentHandler
         }
         if (current == EngineState.RUNNING.code() && free < minFreeDiskBytes)
         {
-            state.setRelease(EngineState.PAUSED_DISK_LOW.code());
+            setState(EngineState.PAUSED_DISK_LOW);
             System.err.println("tickwire engine: PAUSED_DISK_LOW: journal file system has " + free +
                 " bytes free, below minFreeDiskBytes " + minFreeDiskBytes + "; not taking inputs until " +
                 (minFreeDiskBytes + minFreeDiskBytes / 4) + " are free");
@@ -199,10 +204,24 @@ public final class EngineAgent implements Agent, FragmentHandler
             {
                 return false;
             }
-            state.setRelease(EngineState.RUNNING.code());
+            setState(EngineState.RUNNING);
             System.err.println("tickwire engine: RUNNING again: journal file system has " + free + " bytes free");
         }
         return true;
+    }
+
+    /**
+     * @return the engine's state (any thread).
+     */
+    public EngineState state()
+    {
+        return EngineState.of(stateCode);
+    }
+
+    private void setState(final EngineState next)
+    {
+        stateCode = next.code();
+        state.setRelease(next.code()); // the client is open: DriverLossGuard stops this thread before it closes
     }
 
     /**
@@ -211,13 +230,13 @@ public final class EngineAgent implements Agent, FragmentHandler
      */
     void driverLost()
     {
-        if (state.get() != EngineState.HALTED.code())
+        if (stateCode != EngineState.HALTED.code())
         {
             haltReason = "media driver lost (the Aeron client closed)";
             System.err.println("tickwire engine: HALTED at seq " + engine.nextSeq() + ": " + haltReason +
                 "; the journal holds every event up to here. Restart the engine: it recovers from the journal.");
             failures.incrementRelease();
-            state.setRelease(EngineState.HALTED.code());
+            setState(EngineState.HALTED);
         }
     }
 
@@ -228,7 +247,7 @@ public final class EngineAgent implements Agent, FragmentHandler
             "; taking no more inputs. Free disk space if it is full, then restart: the engine recovers from the journal.");
         cause.printStackTrace();
         failures.incrementRelease();
-        state.setRelease(EngineState.HALTED.code());
+        setState(EngineState.HALTED);
     }
 
     @Override

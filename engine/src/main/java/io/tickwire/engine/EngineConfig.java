@@ -26,6 +26,7 @@ public final class EngineConfig
     private EngineLimits limits = EngineLimits.defaults();
     private String aeronDirectory;
     private boolean embeddedMediaDriver = true;
+    private java.time.Duration driverTimeout = java.time.Duration.ofSeconds(10);
     private String ingressChannel = "aeron:ipc";
     private int ingressStreamId = DEFAULT_INGRESS_STREAM;
     private String marketDataChannel = "aeron:ipc";
@@ -102,6 +103,26 @@ public final class EngineConfig
     public EngineConfig embeddedMediaDriver(final boolean embedded)
     {
         this.embeddedMediaDriver = embedded;
+        return this;
+    }
+
+    public java.time.Duration driverTimeout()
+    {
+        return driverTimeout;
+    }
+
+    /**
+     * @param timeout how long the media driver may go without a heartbeat before the engine's Aeron client closes
+     *                and the engine halts ({@link DriverLossGuard}). Default 10 s (Aeron's default); keep it well
+     *                above the driver's timer interval (1 s by default), at which the driver heartbeats.
+     */
+    public EngineConfig driverTimeout(final java.time.Duration timeout)
+    {
+        if (timeout.isNegative() || timeout.isZero())
+        {
+            throw new IllegalArgumentException("driverTimeout must be positive: " + timeout);
+        }
+        this.driverTimeout = timeout;
         return this;
     }
 

@@ -94,7 +94,17 @@ public final class EngineNode implements AutoCloseable
             // after closeLingerDurationNs: the engine's agents stop at the start of their next duty cycle when they
             // see the client closed (DriverLossGuard), well within that linger.
             client = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)
-                .closeLingerDurationNs(DriverLossGuard.CLOSE_LINGER_NS));
+                .driverTimeoutMs(config.driverTimeout().toMillis())
+                .closeLingerDurationNs(DriverLossGuard.CLOSE_LINGER_NS)
+                .errorHandler(ex ->
+                {
+                    // A lost driver ends the client with these two; the engine reports it (HALTED, one line).
+                    if (!(ex instanceof io.aeron.exceptions.DriverTimeoutException) &&
+                        !(ex instanceof org.agrona.concurrent.AgentTerminationException))
+                    {
+                        System.err.println("tickwire engine: Aeron client error: " + ex);
+                    }
+                }));
             final long lastCycleSize = JournalRepair.lastCycleFileSize(config.journal().directory());
             checkOwner(config);
             repair = JournalRepair.repairTail(config.journal(), lastCycleSize);
@@ -476,7 +486,7 @@ public final class EngineNode implements AutoCloseable
      */
     public EngineState state()
     {
-        return EngineState.of(stateCounter.get());
+        return engineAgent.state();
     }
 
     /**
