@@ -48,6 +48,8 @@ public final class FanoutBench
     static final List<String> CLIENTS = List.of("lean", "java");
 
     private final Options o;
+    /** Set when a checked promise (--stall-max-ratio) did not hold in this invocation. */
+    private boolean promiseBroken;
     private final PrintStream out;
     private final List<String> summary = new ArrayList<>();
 
@@ -76,6 +78,8 @@ public final class FanoutBench
         int sweepSteps = 8;
         double stallFraction;
         double stallSeconds;
+        /** With stalls: the most the others' p99 may grow (stall / no stall); 0: report only. */
+        double stallMaxRatio;
         Path out;
         String targetHeap = "2g";
         String clientHeap = "1g";
@@ -92,7 +96,8 @@ public final class FanoutBench
                 if (!List.of("--clients", "--rate", "--symbols", "--subscription", "--payload", "--duration",
                     "--warmup",
                     "--drain", "--target", "--repeats", "--client-threads", "--cpus", "--sweep", "--p99-bound",
-                    "--sweep-factor", "--sweep-steps", "--stall-fraction", "--stall-seconds", "--out", "--target-heap",
+                    "--sweep-factor", "--sweep-steps", "--stall-fraction", "--stall-seconds", "--stall-max-ratio", "--out",
+                    "--target-heap",
                     "--client-heap", "--target-java-opts", "--netty-threads", "--peers-dir", "--client",
                     "--client-protocol").contains(name))
                 {
@@ -146,6 +151,7 @@ public final class FanoutBench
             o.sweepSteps = a.intValue("--sweep-steps", o.sweepSteps);
             o.stallFraction = a.doubleValue("--stall-fraction", 0);
             o.stallSeconds = a.doubleValue("--stall-seconds", 0);
+            o.stallMaxRatio = a.doubleValue("--stall-max-ratio", 0);
             o.targetHeap = a.value("--target-heap", o.targetHeap);
             o.clientHeap = a.value("--client-heap", o.clientHeap);
             o.nettyThreads = a.intValue("--netty-threads", o.nettyThreads);
@@ -257,19 +263,24 @@ public final class FanoutBench
 
     public static void main(final String[] args) throws Exception
     {
-        if (args.length > 0 && ("--help".equals(args[0]) || "-h".equals(args[0])))
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h"))
         {
             System.out.println("usage: tickwire bench fanout [--clients N] [--rate TICKS_PER_S] [--symbols K] " +
                 "[--subscription all|1-in-10] [--payload B] [--duration S] [--warmup S] " +
                 "[--target tickwire|netty|ws|floor|all|LIST] [--client lean|java|lean,java] " +
                 "[--client-protocol sbe|json] [--repeats N] [--cpus TARGET/CLIENT/DRIVER] " +
-                "[--sweep --p99-bound MS] [--stall-fraction F --stall-seconds S] [--out DIR]  (perf/README.md)");
+                "[--sweep --p99-bound MS] [--stall-fraction F --stall-seconds S [--stall-max-ratio R]] [--out DIR]  " +
+                "(perf/README.md)");
             return;
         }
         final String[] rest = args.length > 0 && "fanout".equals(args[0]) ?
             java.util.Arrays.copyOfRange(args, 1, args.length) : args;
         final FanoutBench bench = new FanoutBench(Options.parse(rest), System.out);
         bench.run();
+        if (bench.promiseBroken)
+        {
+            System.exit(1); // --stall-max-ratio was given and a stall run broke it
+        }
     }
 
     void run() throws Exception
@@ -800,6 +811,14 @@ public final class FanoutBench
                             stalled.othersPerSecond(), base.othersPerSecond(),
                             stalled.othersPerSecond() / base.othersPerSecond(), stalled.p99Micros(), base.p99Micros(),
                             stalled.p99Micros() / base.p99Micros()));
+                        if (o.stallMaxRatio > 0)
+                        {
+                            final boolean held = stalled.p99Micros() / base.p99Micros() <= o.stallMaxRatio;
+                            promiseBroken |= !held;
+                            say(String.format(Locale.ROOT, "STALL %s: %s: others' p99 ratio %.3f %s %.2f",
+                                stalled.target(), held ? "PASS" : "FAIL", stalled.p99Micros() / base.p99Micros(),
+                                held ? "<=" : ">", o.stallMaxRatio));
+                        }
                     }
                 }
             }
