@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,11 +30,17 @@ class ManySessionsTest
     @TempDir
     Path dir;
 
-    /** Collects one session's messages on Jetty's thread; the test thread checks them. */
+    /**
+     * Checks one session's messages as they arrive, on Jetty's thread (one message at a time per session): with
+     * 1,000 sessions the checking runs on the client's threads in parallel and nothing queues up unbounded (a
+     * single test thread draining every session's queue fell behind and filled the heap). The test thread reads the
+     * checker's state under the same lock.
+     */
     public static final class Collector implements Session.Listener.AutoDemanding
     {
-        final ConcurrentLinkedQueue<String> texts = new ConcurrentLinkedQueue<>();
+        final StreamChecker checker = new StreamChecker();
         volatile Session session;
+        volatile Throwable failure;
 
         @Override
         public void onWebSocketOpen(final Session session)
@@ -46,7 +51,29 @@ class ManySessionsTest
         @Override
         public void onWebSocketText(final String message)
         {
-            texts.add(message);
+            try
+            {
+                final JsonNode m = MAPPER.readTree(message);
+                synchronized (checker)
+                {
+                    checker.accept(m);
+                }
+            }
+            catch (final Throwable ex)
+            {
+                if (failure == null)
+                {
+                    failure = ex;
+                }
+            }
+        }
+
+        long pongSeq()
+        {
+            synchronized (checker)
+            {
+                return checker.pongSeq;
+            }
         }
     }
 
@@ -72,7 +99,7 @@ class ManySessionsTest
                 final Collector collector = new Collector();
                 connecting.add(client.connect(collector, fixture.streamUri()));
                 collectors.add(collector);
-                checkers.add(new StreamChecker());
+                checkers.add(collector.checker);
             }
             java.util.concurrent.CompletableFuture.allOf(connecting.toArray(new java.util.concurrent.CompletableFuture[0]))
                 .get(120, TimeUnit.SECONDS);
@@ -98,22 +125,25 @@ class ManySessionsTest
                     collector.session.sendText(MAPPER.writeValueAsString(request), org.eclipse.jetty.websocket.api.Callback.NOOP);
                 }
             }
-            // Stream for a while, checking as we go.
+            // Stream for a while, checked as it arrives.
             final long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < until)
             {
-                drain(collectors, checkers);
+                assertNoFailure(collectors);
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
             }
             for (final Collector c : collectors)
             {
                 c.session.sendText("{\"op\":\"ping\",\"id\":\"end\"}", org.eclipse.jetty.websocket.api.Callback.NOOP);
             }
             final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (checkers.stream().anyMatch(c -> c.pongSeq < 0))
+            while (collectors.stream().anyMatch(c -> c.pongSeq() < 0))
             {
                 assertThat(System.nanoTime()).as("every session answers ping").isLessThan(deadline);
-                drain(collectors, checkers);
+                assertNoFailure(collectors);
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
             }
+            assertNoFailure(collectors);
             assertThat(fixture.gateway.counters().activeSessions.get()).isEqualTo(sessions);
             assertThat(fixture.gateway.counters().slowConsumerCloses.get()).isZero();
         }
@@ -127,34 +157,30 @@ class ManySessionsTest
         long books = 0;
         for (final StreamChecker checker : checkers)
         {
-            final List<JournalTruth.TradeRow> expected = truth.trades.stream()
-                .filter(t -> checker.subscribedAt.containsKey("trades/" + t.symbol()))
-                .filter(t -> t.seq() > checker.subscribedAt.get("trades/" + t.symbol()) && t.seq() <= checker.pongSeq)
-                .toList();
-            assertThat(checker.trades).isEqualTo(expected);
-            trades += checker.trades.size();
-            books += checker.bookViews.size();
+            synchronized (checker) // written on Jetty's threads, under this lock
+            {
+                final List<JournalTruth.TradeRow> expected = truth.trades.stream()
+                    .filter(t -> checker.subscribedAt.containsKey("trades/" + t.symbol()))
+                    .filter(t -> t.seq() > checker.subscribedAt.get("trades/" + t.symbol()) && t.seq() <= checker.pongSeq)
+                    .toList();
+                assertThat(checker.trades).isEqualTo(expected);
+                trades += checker.trades.size();
+                books += checker.bookViews.size();
+            }
         }
         assertThat(trades).isPositive();
         System.out.println("checked " + trades + " trades and " + books + " book messages over " + sessions + " sessions");
     }
 
-    private static void drain(final List<Collector> collectors, final List<StreamChecker> checkers) throws Exception
+    private static void assertNoFailure(final List<Collector> collectors)
     {
-        boolean any = false;
         for (int i = 0; i < collectors.size(); i++)
         {
-            String text;
-            while ((text = collectors.get(i).texts.poll()) != null)
+            final Throwable failure = collectors.get(i).failure;
+            if (failure != null)
             {
-                final JsonNode m = MAPPER.readTree(text);
-                checkers.get(i).accept(m);
-                any = true;
+                throw new AssertionError("session " + i + ": " + failure, failure);
             }
-        }
-        if (!any)
-        {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 }
