@@ -119,14 +119,22 @@ class HandshakeAbuseTest
                 await("loris and header-flood connections gone", Duration.ofSeconds(20),
                     () -> gateway.openTcpConnections() == 1);
                 final int baseline = gateway.openTcpConnections();
+                final long refusedBefore = gateway.counters().connectionsRefusedIpLimit.get();
+                final long timeoutsBefore = gateway.counters().handshakeTimeouts.get();
                 final List<Socket> flood = new ArrayList<>();
                 for (int i = 0; i < 2 * MAX_CONNECTIONS_PER_IP; i++)
                 {
                     flood.add(open(port));
                 }
-                await("flood over the limit closed at accept", Duration.ofSeconds(10), () ->
-                    gateway.counters().connectionsRefusedIpLimit.get() == 2L * MAX_CONNECTIONS_PER_IP -
-                        (MAX_CONNECTIONS_PER_IP - baseline));
+                // Every flood connection ends one of the two documented ways: closed at accept over the limit, or
+                // cut at the handshake timeout. How many go each way depends on how fast the flood opens: a
+                // connection cut at the 1 s timeout while later ones still arrive frees a slot for one of them.
+                await("every flood connection closed at accept or at the handshake timeout", Duration.ofSeconds(20),
+                    () -> gateway.counters().connectionsRefusedIpLimit.get() - refusedBefore +
+                        gateway.counters().handshakeTimeouts.get() - timeoutsBefore == 2L * MAX_CONNECTIONS_PER_IP);
+                final long refusedAtAccept = gateway.counters().connectionsRefusedIpLimit.get() - refusedBefore;
+                assertThat(refusedAtAccept).as("closed at accept: at least the flood over the limit, less what " +
+                    "timeouts freed meanwhile").isPositive().isLessThanOrEqualTo(MAX_CONNECTIONS_PER_IP + baseline);
                 await("flood within the limit cut at the handshake timeout", Duration.ofSeconds(10),
                     () -> gateway.openTcpConnections() == baseline);
                 for (final Socket s : flood)
