@@ -260,23 +260,21 @@ class BusLossTest
 
     static long awaitQuietJournal(final Path journalDir) throws InterruptedException
     {
-        long last = -1;
-        final long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true)
-        {
-            final long now;
-            try (Journal journal = Journal.open(JournalConfig.of(journalDir).asReadOnly()))
+        // Quiet: two scans 300 ms apart see the same last seq.
+        final long[] last = {-1};
+        org.awaitility.Awaitility.await("journal goes quiet").atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(300)).until(() ->
             {
-                now = JournalScan.scan(journal, b -> { }).lastSeq();
-            }
-            if (now == last)
-            {
-                return now;
-            }
-            assertThat(System.nanoTime()).as("journal goes quiet").isLessThan(deadline);
-            last = now;
-            Thread.sleep(300); // the journal must not move for this long: it is the condition itself
-        }
+                final long now;
+                try (Journal journal = Journal.open(JournalConfig.of(journalDir).asReadOnly()))
+                {
+                    now = JournalScan.scan(journal, b -> { }).lastSeq();
+                }
+                final boolean quiet = now == last[0];
+                last[0] = now;
+                return quiet;
+            });
+        return last[0];
     }
 
     static void await(final String what, final Duration timeout, final BooleanSupplier condition)

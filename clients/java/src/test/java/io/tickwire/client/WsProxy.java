@@ -181,6 +181,8 @@ final class WsProxy implements Closeable
         final Socket upstream;
         final long createdNanos = System.nanoTime();
         volatile boolean frozen;
+        /** Opened when the link is closed. */
+        final java.util.concurrent.CountDownLatch cut = new java.util.concurrent.CountDownLatch(1);
         volatile long s2cBytes;
         volatile long c2sBytes;
         volatile long lastS2cNanos = createdNanos;
@@ -207,6 +209,7 @@ final class WsProxy implements Closeable
 
         void close()
         {
+            cut.countDown();
             if (links.contains(this))
             {
                 closedLinks.add("[client port " + client.getPort() + " by " + Thread.currentThread().getName() + " at " +
@@ -312,13 +315,13 @@ final class WsProxy implements Closeable
                         write(out, header.toByteArray(), payload);
                         continue;
                     }
-                    while (frozen)
+                    if (frozen)
                     {
-                        if (from.isClosed())
+                        while (!cut.await(1, java.util.concurrent.TimeUnit.SECONDS))
                         {
-                            return;
+                            continue; // a frozen link forwards nothing more: it only waits to be cut
                         }
-                        Thread.sleep(5); // a frozen link only waits to be cut: nothing to synchronise with
+                        return;
                     }
                     final Corrupter change = corrupter.get();
                     if (change != null && opcode == change.opcode() && fin)
