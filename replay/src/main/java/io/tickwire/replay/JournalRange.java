@@ -36,8 +36,12 @@ import java.util.Set;
  * The range is {@link #done()} once a batch holding {@code toSeq}, or a later one, was read; or, with a time
  * window, once a batch with {@code engineTime >= toTime} was read (that batch is not delivered). An
  * unbounded range ({@code toSeq = Long.MAX_VALUE}, no {@code toTime}) is never done: it follows the journal
- * as the engine appends. If {@code afterSeq + 1} is older than the retained journal, the range starts at the
- * first retained batch and {@link #truncated()} says so (a resume must then tell its client).
+ * as the engine appends. A range whose {@code afterSeq} is at or past the journal's last seq starts after
+ * the last batch, so it reads no batch, and is not done, until the engine appends one, even if its
+ * {@code toTime} is already in the past. Engine time can step back (see {@link JournalIndex}), so the last
+ * batch's time does not prove that the next batch will be at or after {@code toTime}. If {@code afterSeq + 1}
+ * is older than the retained journal, the range starts at the first retained batch and
+ * {@link #truncated()} says so (a resume must then tell its client).
  * <p>
  * One thread. Allocation free per batch once constructed.
  */

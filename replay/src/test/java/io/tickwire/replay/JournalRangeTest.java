@@ -71,12 +71,15 @@ class JournalRangeTest
                     assertThat(recorder.texts()).as("round %d: %s", round, selection).isEqualTo(expected);
                     lines += expected.size();
                     emptyRounds += expected.isEmpty() ? 1 : 0;
-                    final boolean ends = to <= lastSeq || selection.toTime() <= lastTime;
-                    assertThat(range.done()).as("done, round %d: %s", round, selection).isEqualTo(ends);
+                    // A range starting after the last seq reads no batch, so a past toTime cannot end it.
+                    final boolean ends = to <= lastSeq || (selection.toTime() <= lastTime && after < lastSeq);
+                    assertThat(range.done()).as("done, round %d: %s, journal lastSeq %d, lastTime %d", round, selection,
+                        lastSeq, lastTime).isEqualTo(ends);
                     assertThat(range.truncated()).isFalse();
                 }
             }
-            System.out.println("ranges: " + lines + " lines in 60 ranges, " + emptyRounds + " empty");
+            System.out.println("ranges: " + lines + " lines in 60 ranges, " + emptyRounds + " empty; journal lastSeq " +
+                lastSeq);
             assertThat(emptyRounds).isLessThan(30);
         }
     }
@@ -125,6 +128,29 @@ class JournalRangeTest
                 assertThat(later.events.stream().filter(e -> e.seq() > 0).mapToLong(Event::seq).min().orElseThrow())
                     .isEqualTo(end + 6);
                 assertThat(open.lastSeqRead()).isEqualTo(index.lastSeq());
+            }
+        }
+    }
+
+    @Test
+    void aRangeStartingAfterTheLastSeqWithAPastToTimeEndsAtTheNextBatchNotBefore()
+    {
+        final Random random = seeded("JournalRangeTest.pastToTime");
+        try (JournalFixture fixture = new JournalFixture(dir.resolve("journal"), random).writeManyCycles(300);
+            JournalIndex index = new JournalIndex(fixture.journal))
+        {
+            final long end = index.lastSeq();
+            final JournalRange.Selection selection = JournalRange.Selection.all().seqs(end, Long.MAX_VALUE)
+                .times(JournalFixture.T0, fixture.engineTime);
+            final Recorder recorder = new Recorder();
+            try (JournalRange range = new JournalRange(fixture.journal, index, selection, null, recorder))
+            {
+                assertThat(range.poll(100)).isZero();
+                assertThat(range.done()).as("nothing read yet").isFalse();
+                fixture.appendRandom();
+                assertThat(range.poll(100)).isEqualTo(1);
+                assertThat(range.done()).as("a batch at or after toTime was read").isTrue();
+                assertThat(recorder.texts()).isEmpty();
             }
         }
     }
