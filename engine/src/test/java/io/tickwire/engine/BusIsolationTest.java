@@ -57,7 +57,8 @@ class BusIsolationTest
         final List<UnsafeBuffer> journaledInputs = new ArrayList<>();
         final JournalScan.Result scan;
         try (EngineNode node = EngineNode.launch(config);
-            Subscription stalled = node.aeron().addSubscription(config.marketDataChannel(), config.marketDataStreamId());
+            Subscription stalled =
+                node.aeron().addSubscription(config.marketDataChannel(), config.marketDataStreamId());
             Publication ingress = node.aeron().addPublication(config.ingressChannel(), config.ingressStreamId()))
         {
             final CountersReader counters = node.aeron().countersReader();
@@ -83,7 +84,8 @@ class BusIsolationTest
                 }
             }
             // Every input journaled, while the stalled subscriber has not read a byte.
-            awaitCondition("all inputs journaled", () -> counters.getCounterValue(journaled) - journaledBefore == INPUTS);
+            awaitCondition("all inputs journaled",
+                () -> counters.getCounterValue(journaled) - journaledBefore == INPUTS);
             journaledAfter = counters.getCounterValue(journaled);
             publishedWhileStalled = counters.getCounterValue(published);
             backPressure = counters.getCounterValue(pressured);
@@ -116,10 +118,11 @@ class BusIsolationTest
                 }
             }
         }
-        System.out.println("BusIsolationTest: journaled " + (journaledAfter - journaledBefore) + " batches; published " +
-            "while stalled " + publishedWhileStalled + ", back pressure " + backPressure);
+        System.out.println("BusIsolationTest: journaled " + (journaledAfter - journaledBefore) +
+            " batches; published while stalled " + publishedWhileStalled + ", back pressure " + backPressure);
 
-        final List<UnsafeBuffer> ours = journaledInputs.subList(journaledInputs.size() - INPUTS, journaledInputs.size());
+        final List<UnsafeBuffer> ours =
+            journaledInputs.subList(journaledInputs.size() - INPUTS, journaledInputs.size());
         for (int i = 0; i < INPUTS; i++)
         {
             assertThat(ours.get(i)).as("journaled input %d", i).isEqualTo(sent.get(i));

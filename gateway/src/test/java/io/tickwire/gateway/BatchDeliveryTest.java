@@ -31,7 +31,7 @@ class BatchDeliveryTest
 {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String ALL = "[\"BTC-USD\",\"ETH-USD\",\"SOL-USD\"]";
-    private static final int MESSAGES = 4_000;
+    private static final int MESSAGES = 2_500;
 
     @TempDir
     static Path dir;
@@ -157,7 +157,8 @@ class BatchDeliveryTest
         {
             if (!r.symbol().equals(symbol))
             {
-                assertThat(symbolsSeen).as("%s's messages together in %s", r.symbol(), batch).doesNotContain(r.symbol());
+                assertThat(symbolsSeen).as("%s's messages together in %s", r.symbol(), batch)
+                    .doesNotContain(r.symbol());
                 symbolsSeen.add(r.symbol());
                 symbol = r.symbol();
                 stage = 0;

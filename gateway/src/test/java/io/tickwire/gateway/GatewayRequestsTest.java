@@ -121,7 +121,8 @@ class GatewayRequestsTest
             final JsonNode snapshot = snapshots.get(0);
             assertThat(snapshot.path("symbol").asText()).isEqualTo("ETH-USD");
             assertThat(snapshot.path("type").asText()).isEqualTo("book");
-            assertThat(snapshot.path("prev").asLong()).as("prev = the last book seq sent").isGreaterThanOrEqualTo(lastEthBook);
+            assertThat(snapshot.path("prev").asLong()).as("prev = the last book seq sent")
+                .isGreaterThanOrEqualTo(lastEthBook);
             assertThat(snapshot.path("seq").asLong()).isLessThanOrEqualTo(m.path("seq").asLong());
             assertThat(snapshot.path("depth").isMissingNode()).isTrue();
             // The snapshot is the journal's top 3 of ETH-USD as of its seq.
