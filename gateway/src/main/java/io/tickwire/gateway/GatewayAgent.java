@@ -122,6 +122,14 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
      * shared by its sessions (each copies the bytes into its write buffer).
      */
     private final ByteBuffer[] shared = new ByteBuffer[WireFormat.VALUES.length];
+    /**
+     * The same message encoded for subscriptions whose {@code prev} differs from the shared one (their first live
+     * message after a subscribe or resync), for one such {@code prev} per format ({@link #rebasedPrev}): sessions
+     * that subscribed at the same seq share it too. By {@link #rebasedEncoders}, valid during one fan-out.
+     */
+    private final ByteBuffer[] rebased = new ByteBuffer[WireFormat.VALUES.length];
+    private final long[] rebasedPrev = new long[WireFormat.VALUES.length];
+    private final FrameEncoder[] rebasedEncoders = {new JsonFrames(), new SbeFrames()};
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final BatchHeaderDecoder batchHeader = new BatchHeaderDecoder();
     private JournalReader journalReader;
@@ -612,6 +620,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         {
             ((JsonFrames)encoders[WireFormat.JSON.ordinal()]).benchIntendedTime(intendedTime);
             ((JsonFrames)sharedEncoders[WireFormat.JSON.ordinal()]).benchIntendedTime(intendedTime);
+            ((JsonFrames)rebasedEncoders[WireFormat.JSON.ordinal()]).benchIntendedTime(intendedTime);
         }
         orders.onBatchStart(firstSeq, eventCount, engineTime, intendedTime);
     }
@@ -736,19 +745,12 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 // prev is the later of this subscription's last trade and the stream's real previous trade:
                 // a trade the gateway never saw (a bus gap nothing could fill) shows as a gap to the client.
                 final long prev = Math.max(sub.lastSentSeq, trades.prev[t]);
-                final ByteBuffer payload;
-                if (prev == trades.prev[t])
+                final int f = session.format.ordinal();
+                ByteBuffer payload = encoded(f, prev, trades.prev[t]);
+                if (payload == null)
                 {
-                    final int f = session.format.ordinal();
-                    if (shared[f] == null)
-                    {
-                        shared[f] = encodeTrade(sharedEncoders[f], instrument, trades, t, trades.prev[t]);
-                    }
-                    payload = shared[f];
-                }
-                else
-                {
-                    payload = encodeTrade(encoders[session.format.ordinal()], instrument, trades, t, prev);
+                    payload = keep(f, prev, trades.prev[t],
+                        encodeTrade(encoder(f, prev, trades.prev[t]), instrument, trades, t, prev));
                 }
                 sendData(session, payload, now);
                 sub.lastSentSeq = trades.seq[t];
@@ -788,20 +790,13 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                     markDirty(sub);
                     continue;
                 }
-                final ByteBuffer payload;
-                if (sub.lastSentSeq == instrument.tickerPrev)
+                final int f = sub.session.format.ordinal();
+                final long prev = sub.lastSentSeq;
+                ByteBuffer payload = encoded(f, prev, instrument.tickerPrev);
+                if (payload == null)
                 {
-                    final int f = sub.session.format.ordinal();
-                    if (shared[f] == null)
-                    {
-                        shared[f] =
-                            sharedEncoders[f].ticker(instrument, instrument.lastTickerSeq, instrument.tickerPrev);
-                    }
-                    payload = shared[f];
-                }
-                else
-                {
-                    payload = encodeTicker(sub.session.format, instrument, sub.lastSentSeq);
+                    payload = keep(f, prev, instrument.tickerPrev,
+                        encoder(f, prev, instrument.tickerPrev).ticker(instrument, seq, prev));
                 }
                 sendData(sub.session, payload, now);
                 sub.lastSentSeq = seq;
@@ -838,22 +833,13 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 markDirty(sub);
                 continue;
             }
-            final WireFormat format = sub.session.format;
-            final ByteBuffer payload;
-            if (sub.lastSentSeq == sharedPrev)
+            final int f = sub.session.format.ordinal();
+            final long prev = sub.lastSentSeq;
+            ByteBuffer payload = encoded(f, prev, sharedPrev);
+            if (payload == null)
             {
-                final int f = format.ordinal();
-                if (shared[f] == null)
-                {
-                    shared[f] = sharedEncoders[f].book(instrument, view.published, view.next, seq, sharedPrev, false,
-                        false);
-                }
-                payload = shared[f];
-            }
-            else
-            {
-                payload = encoders[format.ordinal()].book(instrument, view.published, view.next, seq, sub.lastSentSeq,
-                    false, false);
+                payload = keep(f, prev, sharedPrev,
+                    encoder(f, prev, sharedPrev).book(instrument, view.published, view.next, seq, prev, false, false));
             }
             sendData(sub.session, payload, now);
             sub.lastSentSeq = seq;
@@ -912,6 +898,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 }
                 sendData(session, encoders[session.format.ordinal()].book(instrument, sub.clientView, view.published,
                     view.lastPublishedSeq, sub.lastSentSeq, reset, true), now);
+                increment(counters.encodingsPerSubscription[session.format.ordinal()]);
                 sub.lastSentSeq = view.lastPublishedSeq;
             }
             else if (sub.channel == Channel.TICKER)
@@ -921,6 +908,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                     continue;
                 }
                 sendData(session, encodeTicker(session.format, instrument, sub.lastSentSeq), now);
+                increment(counters.encodingsPerSubscription[session.format.ordinal()]);
                 sub.lastSentSeq = instrument.lastTickerSeq;
             }
             sub.lastSendNanos = now;
@@ -1088,6 +1076,56 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private void clearShared()
     {
         Arrays.fill(shared, null);
+        Arrays.fill(rebased, null);
+    }
+
+    /**
+     * @param prev       the {@code prev} a subscription needs on the message being fanned out.
+     * @param sharedPrev the {@code prev} of the message's shared encoding (in-step subscriptions).
+     * @return the message already encoded in format {@code f} for {@code prev} during this fan-out, or null.
+     */
+    private ByteBuffer encoded(final int f, final long prev, final long sharedPrev)
+    {
+        if (prev == sharedPrev)
+        {
+            return shared[f];
+        }
+        return rebasedPrev[f] == prev ? rebased[f] : null;
+    }
+
+    /**
+     * @return the encoder whose result {@link #keep} holds for {@code prev} during the fan-out.
+     */
+    private FrameEncoder encoder(final int f, final long prev, final long sharedPrev)
+    {
+        return prev == sharedPrev ? sharedEncoders[f] : rebasedEncoders[f];
+    }
+
+    /**
+     * Holds a message just encoded for {@code prev} for the rest of the fan-out, and counts the encoding.
+     */
+    private ByteBuffer keep(final int f, final long prev, final long sharedPrev, final ByteBuffer payload)
+    {
+        if (prev == sharedPrev)
+        {
+            shared[f] = payload;
+            increment(counters.encodingsShared[f]);
+        }
+        else
+        {
+            rebased[f] = payload;
+            rebasedPrev[f] = prev;
+            increment(counters.encodingsRebased[f]);
+        }
+        return payload;
+    }
+
+    /**
+     * Counts on the agent thread (the only writer), without a locked instruction.
+     */
+    private static void increment(final java.util.concurrent.atomic.AtomicLong counter)
+    {
+        counter.lazySet(counter.get() + 1);
     }
 
     private ByteBuffer encodeTrade(
@@ -1444,6 +1482,10 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         else if (sub.channel == Channel.TICKER)
         {
             sendData(sub.session, encoder.ticker(instrument, seq, prev), now);
+        }
+        if (sub.channel != Channel.TRADES)
+        {
+            increment(counters.encodingsPerSubscription[sub.session.format.ordinal()]);
         }
         sub.lastSentSeq = seq;
         sub.lastSendNanos = now;

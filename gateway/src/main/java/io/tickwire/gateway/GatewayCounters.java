@@ -25,6 +25,19 @@ public final class GatewayCounters
     /** Fills from the replay service that failed (no answer in time, refused): streams were reset instead. */
     public final AtomicLong gapFillsFailed = new AtomicLong();
     public final AtomicLong lastSeq = new AtomicLong();
+    /**
+     * Live market-data messages (trade, book delta, ticker) encoded once per format and shared by every in-step
+     * subscriber of that format, by {@link WireFormat} ordinal.
+     */
+    public final AtomicLong[] encodingsShared = {new AtomicLong(), new AtomicLong()};
+    /**
+     * Live market-data messages encoded for one subscription whose {@code prev} differs from the shared message's
+     * (its first live message after a subscribe or resync), by format; the same bytes serve every subscription of
+     * that format with the same {@code prev} in the same fan-out.
+     */
+    public final AtomicLong[] encodingsRebased = {new AtomicLong(), new AtomicLong()};
+    /** Snapshots (subscribe, resync) and conflated catch-ups: one per subscription by nature, by format. */
+    public final AtomicLong[] encodingsPerSubscription = {new AtomicLong(), new AtomicLong()};
     public final AtomicLong maxSessionBytesInFlight = new AtomicLong();
     /** Frame send latency: the agent queueing a frame to Jetty completing its write. */
     public final SendLatencyHistogram sendLatency = new SendLatencyHistogram();

@@ -90,6 +90,7 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             counter(b, "tickwire_gateway_replayed_trades_total", "Trade messages sent from replays",
                 c.replayedTrades.get());
             gauge(b, "tickwire_gateway_last_seq", "Last seq applied", c.lastSeq.get());
+            encodings(b);
             counter(b, "tickwire_gateway_orders_sent_total", "Orders sent to the engine", c.ordersSent.get());
             counter(b, "tickwire_gateway_cancels_sent_total", "Cancels sent to the engine on request", c.cancelsSent.get());
             counter(b, "tickwire_gateway_cancels_on_disconnect_total",
@@ -134,6 +135,32 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             return "STARTING";
         }
         return downReason.get() != null ? "DOWN" : null;
+    }
+
+    /**
+     * {@code tickwire_gateway_encodings_total{format,kind}}: market-data encodings, shared (one per live message and
+     * format), rebased (one per distinct {@code prev} of a live message) and per_subscription (snapshots, catch-ups).
+     */
+    private void encodings(final StringBuilder b)
+    {
+        final String name = "tickwire_gateway_encodings_total";
+        b.append("# HELP ").append(name).append(" Market-data messages encoded, by format and kind\n")
+            .append("# TYPE ").append(name).append(" counter\n");
+        for (final WireFormat format : WireFormat.VALUES)
+        {
+            final int f = format.ordinal();
+            final String label = format.name().toLowerCase(java.util.Locale.ROOT);
+            encoding(b, name, label, "shared", c.encodingsShared[f].get());
+            encoding(b, name, label, "rebased", c.encodingsRebased[f].get());
+            encoding(b, name, label, "per_subscription", c.encodingsPerSubscription[f].get());
+        }
+    }
+
+    private static void encoding(
+        final StringBuilder b, final String name, final String format, final String kind, final long value)
+    {
+        b.append(name).append("{format=\"").append(format).append("\",kind=\"").append(kind).append("\"} ")
+            .append(value).append('\n');
     }
 
     private static void counter(final StringBuilder b, final String name, final String help, final long value)

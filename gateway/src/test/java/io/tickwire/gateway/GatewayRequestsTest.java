@@ -100,16 +100,45 @@ class GatewayRequestsTest
                 checker.accept(m);
                 books += "book".equals(m.path("type").asText()) ? 1 : 0;
             }
+            // resync, then a ping as a barrier: up to the pong, the only snapshot is ETH-USD's, on an unbroken chain
+            final long lastEthBook = checker.lastSeq.get("book/ETH-USD");
             client.send("{\"op\":\"resync\",\"id\":3,\"channel\":\"book\",\"symbols\":[\"ETH-USD\"]}");
-            JsonNode snapshot;
+            client.send("{\"op\":\"ping\",\"id\":30}");
+            final List<JsonNode> snapshots = new ArrayList<>();
+            JsonNode m;
             do
             {
-                snapshot = client.next(Duration.ofSeconds(10));
-                checker.accept(snapshot);
+                m = client.next(Duration.ofSeconds(10));
+                checker.accept(m);
+                if (m.path("snapshot").asBoolean())
+                {
+                    snapshots.add(m);
+                }
             }
-            while (!("book".equals(snapshot.path("type").asText()) && snapshot.path("snapshot").asBoolean()));
+            while (!"pong".equals(m.path("type").asText()));
+            checker.pongSeq = -1; // the checker goes on recording after this barrier
+            assertThat(snapshots).as("snapshots between the resync and the pong").hasSize(1);
+            final JsonNode snapshot = snapshots.get(0);
             assertThat(snapshot.path("symbol").asText()).isEqualTo("ETH-USD");
+            assertThat(snapshot.path("type").asText()).isEqualTo("book");
+            assertThat(snapshot.path("prev").asLong()).as("prev = the last book seq sent")
+                .isGreaterThanOrEqualTo(lastEthBook);
+            assertThat(snapshot.path("seq").asLong()).isLessThanOrEqualTo(m.path("seq").asLong());
             assertThat(snapshot.path("depth").isMissingNode()).isTrue();
+            // The snapshot is the journal's top 3 of ETH-USD as of its seq.
+            final long at = snapshot.path("seq").asLong();
+            final String[] truth = new String[1];
+            JournalTruth.replay(fixture.journal, (first, last, t) ->
+            {
+                if (last == at)
+                {
+                    truth[0] = String.join(",", t.topView("ETH-USD", 3));
+                }
+            });
+            assertThat(truth[0]).as("a batch ends at the snapshot's seq %d", at).isNotNull();
+            final StreamChecker.BookView view = checker.bookViews.stream()
+                .filter(v -> v.seq() == at && v.symbol().equals("ETH-USD")).reduce((x, y) -> y).orElseThrow();
+            assertThat(view.view()).isEqualTo(truth[0]);
 
             client.send("{\"op\":\"resync\",\"id\":4,\"channel\":\"trades\",\"symbols\":[\"BTC-USD\"]}");
             JsonNode error;
@@ -132,7 +161,6 @@ class GatewayRequestsTest
             assertThat(unsubscribed.toString())
                 .isEqualTo("{\"type\":\"unsubscribed\",\"id\":5,\"channel\":\"book\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"]}");
             client.send("{\"op\":\"ping\",\"id\":6}");
-            JsonNode m;
             do
             {
                 m = client.next(Duration.ofSeconds(10));
@@ -140,6 +168,75 @@ class GatewayRequestsTest
             }
             while (!"pong".equals(m.path("type").asText()));
         }
+    }
+
+    @Test
+    void resyncOfATickerSendsTheCurrentTickerOnThatStreamOnly() throws Exception
+    {
+        final StreamChecker checker = new StreamChecker();
+        final List<JsonNode> received = new ArrayList<>();
+        final long pongSeq;
+        try (JdkClient client = new JdkClient(fixture.streamUri()))
+        {
+            client.send("{\"op\":\"subscribe\",\"id\":1,\"channel\":\"ticker\",\"symbols\":[\"BTC-USD\",\"ETH-USD\"]}");
+            while (checker.tickers.size() < 20)
+            {
+                checker.accept(client.next(Duration.ofSeconds(10)));
+            }
+            client.send("{\"op\":\"resync\",\"id\":2,\"channel\":\"ticker\",\"symbols\":[\"ETH-USD\"]}");
+            client.send("{\"op\":\"ping\",\"id\":3}");
+            JsonNode m;
+            do
+            {
+                m = client.next(Duration.ofSeconds(10));
+                checker.accept(m); // prev chains unbroken across the resync
+                received.add(m);
+            }
+            while (!"pong".equals(m.path("type").asText()));
+            pongSeq = m.path("seq").asLong();
+        }
+        // Live tickers are the journal's ticker events (seq = the event's seq, prev < seq); the resync's message has
+        // seq = the gateway's last applied seq, which is no ticker event of its symbol, or prev = seq when the
+        // ticker has not changed since the last one sent.
+        final JournalTruth truth = JournalTruth.replay(fixture.journal, null);
+        final java.util.Map<Long, JournalTruth.TickerRow> events = new java.util.HashMap<>();
+        truth.tickers.forEach(t -> events.put(t.seq(), t));
+        final List<JournalTruth.TickerRow> resynced = new ArrayList<>();
+        final List<JournalTruth.TickerRow> afterResync = new ArrayList<>();
+        for (final JsonNode n : received)
+        {
+            if (!"ticker".equals(n.path("type").asText()))
+            {
+                continue;
+            }
+            final JournalTruth.TickerRow row = new JournalTruth.TickerRow(n.path("seq").asLong(),
+                n.path("symbol").asText(), text(n, "bid"), text(n, "bidQty"), text(n, "ask"), text(n, "askQty"),
+                text(n, "last"));
+            afterResync.add(row);
+            final JournalTruth.TickerRow event = events.get(row.seq());
+            if (event == null || !event.symbol().equals(row.symbol()) || n.path("prev").asLong() == row.seq())
+            {
+                resynced.add(row);
+            }
+            else
+            {
+                assertThat(row).as("a live ticker is the journal's event").isEqualTo(event);
+            }
+        }
+        assertThat(resynced).as("tickers of the resync up to the pong (%s)", afterResync).hasSize(1);
+        final JournalTruth.TickerRow current = resynced.get(0);
+        assertThat(current.symbol()).isEqualTo("ETH-USD");
+        assertThat(current.seq()).isLessThanOrEqualTo(pongSeq);
+        // ... and it is the journal's latest ETH-USD ticker as of its seq (all but seq, which is the position).
+        final JournalTruth.TickerRow latest = truth.tickers.stream()
+            .filter(t -> t.symbol().equals("ETH-USD") && t.seq() <= current.seq()).reduce((x, y) -> y).orElseThrow();
+        assertThat(new JournalTruth.TickerRow(latest.seq(), current.symbol(), current.bid(), current.bidQty(),
+            current.ask(), current.askQty(), current.last())).isEqualTo(latest);
+    }
+
+    private static String text(final JsonNode node, final String field)
+    {
+        return node.path(field).isNull() ? null : node.path(field).asText();
     }
 
     @Test

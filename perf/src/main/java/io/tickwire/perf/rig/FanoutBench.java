@@ -778,7 +778,8 @@ public final class FanoutBench
                 " MiB, used after full GC " + mib(r.stats().get("heapUsedAfterFullGc")) + " MiB of " +
                 mib(r.stats().get("heapMax")) + " MiB; conflated " + r.stats().get("conflated") +
                 ", slow-consumer closes " + r.stats().get("slowConsumerCloses") + ", max bytes in flight per session " +
-                r.stats().get("maxSessionBytesInFlight"));
+                r.stats().get("maxSessionBytesInFlight") + "; JSON encodings shared " +
+                r.stats().get("jsonEncodingsShared") + ", rebased " + r.stats().get("jsonEncodingsRebased"));
         }
     }
 

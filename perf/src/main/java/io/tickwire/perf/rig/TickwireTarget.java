@@ -117,7 +117,9 @@ public final class TickwireTarget
                             " heapMax=" + Runtime.getRuntime().maxMemory() +
                             " conflated=" + gateway.counters().conflatedMessages.get() +
                             " slowConsumerCloses=" + gateway.counters().slowConsumerCloses.get() +
-                            " maxSessionBytesInFlight=" + gateway.counters().maxSessionBytesInFlight.get());
+                            " maxSessionBytesInFlight=" + gateway.counters().maxSessionBytesInFlight.get() +
+                            " jsonEncodingsShared=" + gateway.counters().encodingsShared[0].get() +
+                            " jsonEncodingsRebased=" + gateway.counters().encodingsRebased[0].get());
                         System.out.flush();
                     }
                 }
