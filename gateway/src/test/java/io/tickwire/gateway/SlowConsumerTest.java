@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from; and the clients that kept reading got every event with no gap (counts and ordered digests of every trades
  * stream against the journal, checksums and unbroken chains on every book and ticker stream, nothing conflated).
  * Stall length: {@code -Dtickwire.stall.seconds} (default 5); clients that keep reading: {@code
- * -Dtickwire.slow.others} (default 4); simulator inputs per second {@code -Dtickwire.slow.rate} (default 3,000). The
- * soak profile runs 30 s with 100 others. Delivery latency of the others before and during the stall is printed (a
+ * -Dtickwire.slow.others} (default 4), each reading the trades, book and ticker of one symbol; simulator inputs per
+ * second {@code -Dtickwire.slow.rate} (default 3,000). The soak profile runs 30 s with 100 others at 300 inputs/s
+ * (a hundred JDK clients parsing JSON in this JVM at 1,000 inputs/s or more starved it on the shared 2-core box). Delivery latency of the others before and during the stall is printed (a
  * measurement, not an assertion).
  * <p>
  * Heap bound (docs/reliability.md "Slow consumers"): the heap used after a full GC may grow over the stall by at most
@@ -76,21 +77,24 @@ class SlowConsumerTest
         }))
         {
             counters = fixture.gateway.counters();
-            // The others share one HttpClient (one selector thread), so a hundred of them fit in this JVM. Each reads
-            // the trades of every symbol and the book and ticker of one (every symbol has readers with 4 or more).
-            final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            // The others share one HttpClient (one selector thread, two for callbacks), so a hundred of them fit in this
+            // JVM. Each reads
+            // the trades, book and ticker of one symbol (every symbol has readers with 4 or more others).
+            final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(2);
+            final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().executor(executor).build();
             final List<JdkClient> normal = new ArrayList<>();
             for (int i = 0; i < normalCount; i++)
             {
                 final JdkClient client = new JdkClient(http, fixture.streamUri(), Map.of());
                 final String symbol = "[\"" + SYMBOLS.get(i % SYMBOLS.size()) + "\"]";
-                client.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":" + ALL + "}");
+                client.send("{\"op\":\"subscribe\",\"channel\":\"trades\",\"symbols\":" + symbol + "}");
                 client.send("{\"op\":\"subscribe\",\"channel\":\"book\",\"symbols\":" + symbol + ",\"depth\":10}");
                 client.send("{\"op\":\"subscribe\",\"channel\":\"ticker\",\"symbols\":" + symbol + "}");
                 normal.add(client);
                 final StreamChecker checker = new StreamChecker();
                 checker.recordViews = false; // their books are proven by checksums and unbroken chains
                 checker.recordTrades = false; // and their trades by per-stream digests: constant memory
+                checker.recordTickers = false;
                 normalCheckers.add(checker);
             }
             final JdkClient bookClient = new JdkClient(fixture.streamUri());
@@ -121,6 +125,7 @@ class SlowConsumerTest
             // Stall: keep the normal clients reading; wait for at least the stall time and until the trades client
             // and the close-policy client were closed.
             final Latency during = new Latency();
+            final long stallStart = System.nanoTime();
             final long stallEnd = System.nanoTime() + Duration.ofSeconds(stallSeconds).toNanos();
             final long deadline = System.nanoTime() + Duration.ofSeconds(stallSeconds + 120).toNanos();
             while (System.nanoTime() < stallEnd || counters.slowConsumerCloses.get() < 2)
@@ -129,8 +134,9 @@ class SlowConsumerTest
                     .isLessThan(deadline);
                 drain(normal, normalCheckers, during);
             }
-            System.out.println("stall ended after " + (System.nanoTime() - stallEnd + stallSeconds * 1_000_000_000L) /
-                1_000_000 + " ms, slow-consumer closes " + counters.slowConsumerCloses.get());
+            final long stallMillis = Math.max(1, (System.nanoTime() - stallStart) / 1_000_000);
+            System.out.println("stall ended after " + stallMillis + " ms, slow-consumer closes " +
+                counters.slowConsumerCloses.get());
             heapDuring = usedHeapAfterGc(normal, normalCheckers);
             final long directDuring = directMemoryUsed();
             final GatewayConfig config = fixture.gateway.config();
@@ -160,7 +166,7 @@ class SlowConsumerTest
             // Includes this test's own JSON parsing, so it shows whether the others kept flowing, not the gateway's
             // latency (BENCHMARKS.md has that).
             System.out.println("others' trade delivery latency (engine time to the test's parse), before the stall: " +
-                before + "; during: " + during + " (" + during.messages / Math.max(1, stallSeconds) + " messages/s)");
+                before + "; during: " + during + " (" + during.messages * 1000 / stallMillis + " messages/s)");
             slow.forEach(JdkClient::resume);
             final long caughtUpBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (tradesClient.closeCode < 0 || closeClient.closeCode < 0 || slowBook.conflated == 0 ||
@@ -191,6 +197,7 @@ class SlowConsumerTest
             }
             normal.forEach(JdkClient::close);
             slow.forEach(JdkClient::close);
+            executor.shutdownNow();
         }
 
         // The reason names the lowest last-delivered seq over the client's streams: a safe resume point for
@@ -223,6 +230,10 @@ class SlowConsumerTest
             for (final String symbol : SYMBOLS)
             {
                 final String key = "trades/" + symbol;
+                if (!checker.subscribedAt.containsKey(key))
+                {
+                    continue;
+                }
                 final long[] expected = new long[2];
                 truth.trades.stream()
                     .filter(t -> t.symbol().equals(symbol))
@@ -247,19 +258,19 @@ class SlowConsumerTest
     }
 
     /**
-     * @return the heap used right after a full GC, once two GCs in a row agree within 1 MiB (at most 10), with the
+     * @return the heap used right after a full GC, once two GCs in a row agree within 2 MiB (at most 5), with the
      *         clients' queues drained before each so what they hold is not counted.
      */
     private static long usedHeapAfterGc(final List<JdkClient> clients, final List<StreamChecker> checkers)
         throws InterruptedException
     {
         long previous = Long.MAX_VALUE;
-        for (int i = 0; i < 10; i++)
+        for (int i = 0; i < 5; i++)
         {
             drain(clients, checkers, null);
             System.gc();
             final long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (Math.abs(used - previous) < MIB)
+            if (Math.abs(used - previous) < 2 * MIB)
             {
                 return Math.min(used, previous);
             }

@@ -34,6 +34,8 @@ public final class StreamChecker
     public boolean recordViews = true;
     /** False: keep no trade rows, only {@link #tradeDigests} (constant memory, for many long-running clients). */
     public boolean recordTrades = true;
+    /** False: keep no ticker rows (chains are still checked). */
+    public boolean recordTickers = true;
     /** Per trades stream ({@code trades/SYMBOL}): the count and an ordered hash of its trades ({@link #digest}). */
     public final Map<String, long[]> tradeDigests = new HashMap<>();
     public int heartbeats;
@@ -107,7 +109,7 @@ public final class StreamChecker
                         trades.add(row);
                     }
                 }
-                else
+                else if (recordTickers)
                 {
                     tickers.add(new JournalTruth.TickerRow(m.path("seq").asLong(), symbol, text(m, "bid"),
                         text(m, "bidQty"), text(m, "ask"), text(m, "askQty"), text(m, "last")));
