@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Stall length: {@code -Dtickwire.stall.seconds} (default 5); clients that keep reading: {@code
  * -Dtickwire.slow.others} (default 4), each reading the trades, book and ticker of one symbol; simulator inputs per
  * second {@code -Dtickwire.slow.rate} (default 3,000). The soak profile runs 30 s with 100 others at 300 inputs/s
- * (a hundred JDK clients parsing JSON in this JVM at 1,000 inputs/s or more starved it on the shared 2-core box). Delivery latency of the others before and during the stall is printed (a
- * measurement, not an assertion).
+ * (a hundred JDK clients parsing JSON in this JVM at 1,000 inputs/s or more starved it on the shared 2-core box).
+ * Delivery latency of the others before and during the stall is printed (a measurement, not an assertion).
  * <p>
  * Heap bound (docs/reliability.md "Slow consumers"): the heap used after a full GC may grow over the stall by at most
  * {@link #HEAP_SLACK} plus, per stalled session, {@code closeAboveBytes + 16 x ring capacity + 32 x depth x book
@@ -77,9 +77,8 @@ class SlowConsumerTest
         }))
         {
             counters = fixture.gateway.counters();
-            // The others share one HttpClient (one selector thread, two for callbacks), so a hundred of them fit in this
-            // JVM. Each reads
-            // the trades, book and ticker of one symbol (every symbol has readers with 4 or more others).
+            // The others share one HttpClient (one selector thread, two for callbacks), so a hundred of them fit in
+            // this JVM. Each reads the trades, book and ticker of one symbol (every symbol has readers with 4 or more).
             final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(2);
             final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().executor(executor).build();
             final List<JdkClient> normal = new ArrayList<>();

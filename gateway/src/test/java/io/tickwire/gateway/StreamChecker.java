@@ -102,7 +102,8 @@ public final class StreamChecker
                 else if ("trade".equals(type))
                 {
                     final JournalTruth.TradeRow row = new JournalTruth.TradeRow(m.path("seq").asLong(), symbol,
-                        m.path("price").asText(), m.path("qty").asText(), m.path("side").asText(), m.path("ts").asLong());
+                        m.path("price").asText(), m.path("qty").asText(), m.path("side").asText(),
+                        m.path("ts").asLong());
                     digest(tradeDigests.computeIfAbsent(key, k -> new long[2]), row);
                     if (recordTrades)
                     {

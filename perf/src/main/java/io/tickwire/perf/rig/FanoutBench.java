@@ -840,7 +840,8 @@ public final class FanoutBench
                             // every stalled connection ended with every tick, or closed 4008 naming its last seq
                             final boolean stalledOk = stalled.value("stalledCorrect") +
                                 stalled.value("stalled4008SeqOk") == stalled.value("stalled");
-                            final boolean held = p99Ratio <= o.stallMaxRatio && rateRatio >= o.stallMinRate && stalledOk;
+                            final boolean held =
+                                p99Ratio <= o.stallMaxRatio && rateRatio >= o.stallMinRate && stalledOk;
                             promiseBroken |= !held;
                             say(String.format(Locale.ROOT, "STALL %s: %s: others' p99 ratio %.3f (at most %.2f), " +
                                     "deliveries/s ratio %.3f (at least %.2f), stalled clients correct or closed 4008 " +

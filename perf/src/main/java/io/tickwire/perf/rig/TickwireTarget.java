@@ -41,8 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  * Arguments: {@code --symbols K --clients N --bounds high|default [--conflate-above B --close-above B]
  * [--ws-port P] [--feed-port F]}. With {@code high} the per-session bounds are set so a client keeping up never
  * meets them (conflation and slow-consumer closes off in effect, as the peers have neither); {@code default} keeps
- * the gateway's defaults (stall runs), or the byte bounds given. Prints {@code READY ws=<port> feed=<port>}; on the line {@code stats} prints
- * {@code STATS ...} (heap, gateway counters); exits when stdin ends.
+ * the gateway's defaults (stall runs), or the byte bounds given. Prints {@code READY ws=<port> feed=<port>}; on the
+ * line {@code stats} prints {@code STATS ...} (heap, gateway counters); exits when stdin ends.
  */
 public final class TickwireTarget
 {
