@@ -7,7 +7,7 @@ public final class CloseCodes
 {
     /** 1001: the gateway is shutting down, or the session was idle too long. Reconnect (elsewhere) and resume. */
     public static final int GOING_AWAY = 1001;
-    /** 1003: a binary message on the JSON protocol. */
+    /** 1003: a binary message from the client (requests are JSON text on both subprotocols). */
     public static final int UNSUPPORTED_DATA = 1003;
     /** 1007: a text message that is not valid UTF-8. */
     public static final int INVALID_PAYLOAD = 1007;
@@ -19,7 +19,10 @@ public final class CloseCodes
      * {@code recovered:false} with a snapshot, or a served resume.
      */
     public static final int RESUME_FAILED = 1011;
-    /** 1013: the gateway is at its session or queue capacity. Retry later, ideally on another gateway. */
+    /**
+     * 1013: the gateway is at its session or queue capacity. Retry later, ideally on another gateway. The session
+     * limit itself is refused at the upgrade with HTTP 503; this close is the agent's backstop.
+     */
     public static final int TRY_AGAIN_LATER = 1013;
     /** 4008: slow consumer: a trade could not be queued within the session's outbound bound. Resume with from. */
     public static final int SLOW_CONSUMER = 4008;
