@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * 1,000 sessions (Jetty's WebSocket client) with random subscriptions on one gateway fed by the real
  * engine: each receives exactly the trades of its subscriptions, with unbroken prev chains and verified book
- * checksums on every stream. Sessions: {@code -Dtickwire.sessions} (default 1000).
+ * checksums on every stream. Sessions: {@code -Dtickwire.sessions} (default 1000; 2,000 with {@code -Psoak}); the
+ * gateway's per-IP limits are raised to fit them.
  */
 class ManySessionsTest
 {
@@ -91,7 +92,14 @@ class ManySessionsTest
         final WebSocketClient client = new WebSocketClient();
         client.getHttpClient().setMaxConnectionsPerDestination(sessions + 10);
         client.start();
-        try (TickwireFixture fixture = new TickwireFixture(dir, 8, 1_500, seed, c -> { }))
+        // All sessions come from 127.0.0.1: the per-IP limits (1,000 sessions, 1,100 connections by default) follow
+        // the session count, with room for the test's own HTTP requests.
+        try (TickwireFixture fixture = new TickwireFixture(dir, 8, 1_500, seed, c ->
+        {
+            c.maxSessions = Math.max(c.maxSessions, sessions + 10);
+            c.maxSessionsPerIp = Math.max(c.maxSessionsPerIp, sessions + 10);
+            c.maxConnectionsPerIp = Math.max(c.maxConnectionsPerIp, sessions + 110);
+        }))
         {
             final List<java.util.concurrent.CompletableFuture<Session>> connecting = new ArrayList<>();
             for (int i = 0; i < sessions; i++)

@@ -32,6 +32,12 @@ public final class StreamChecker
     public final List<JsonNode> notRecovered = new ArrayList<>();
     /** False: check chains and checksums but keep no book views (cheaper, for clients not compared to the journal). */
     public boolean recordViews = true;
+    /** False: keep no trade rows, only {@link #tradeDigests} (constant memory, for many long-running clients). */
+    public boolean recordTrades = true;
+    /** False: keep no ticker rows (chains are still checked). */
+    public boolean recordTickers = true;
+    /** Per trades stream ({@code trades/SYMBOL}): the count and an ordered hash of its trades ({@link #digest}). */
+    public final Map<String, long[]> tradeDigests = new HashMap<>();
     public int heartbeats;
     public long pongSeq = -1;
     public int conflated;
@@ -95,10 +101,16 @@ public final class StreamChecker
                 }
                 else if ("trade".equals(type))
                 {
-                    trades.add(new JournalTruth.TradeRow(m.path("seq").asLong(), symbol, m.path("price").asText(),
-                        m.path("qty").asText(), m.path("side").asText(), m.path("ts").asLong()));
+                    final JournalTruth.TradeRow row = new JournalTruth.TradeRow(m.path("seq").asLong(), symbol,
+                        m.path("price").asText(), m.path("qty").asText(), m.path("side").asText(),
+                        m.path("ts").asLong());
+                    digest(tradeDigests.computeIfAbsent(key, k -> new long[2]), row);
+                    if (recordTrades)
+                    {
+                        trades.add(row);
+                    }
                 }
-                else
+                else if (recordTickers)
                 {
                     tickers.add(new JournalTruth.TickerRow(m.path("seq").asLong(), symbol, text(m, "bid"),
                         text(m, "bidQty"), text(m, "ask"), text(m, "askQty"), text(m, "last")));
@@ -112,6 +124,16 @@ public final class StreamChecker
                 // replies
             }
         }
+    }
+
+    /**
+     * Adds a trade to a stream's digest: {@code digest[0]} counts, {@code digest[1]} is an ordered hash of the rows,
+     * so two streams with equal digests had the same trades in the same order (up to a hash collision).
+     */
+    public static void digest(final long[] digest, final JournalTruth.TradeRow row)
+    {
+        digest[0]++;
+        digest[1] = digest[1] * 1_000_003L + row.hashCode();
     }
 
     private static String text(final JsonNode node, final String field)

@@ -54,6 +54,8 @@ public final class FanoutClient
     private final int symbols;
     private final boolean oneInTen;
     private final double stallFraction;
+    /** SO_RCVBUF of stalled connections, set before connecting (fixes it: no autotuning); 0: the kernel's. */
+    private final int stallRcvbuf;
     private final List<Conn> conns = new ArrayList<>();
     private final AtomicInteger subscribedReplies = new AtomicInteger();
     private final AtomicInteger errors = new AtomicInteger();
@@ -81,6 +83,8 @@ public final class FanoutClient
         long gaps;
         long duplicates;
         int closeCode = CLOSE_NONE;
+        /** The N of a {@code slow consumer; resume from N} close reason; -1 for none. */
+        long resumeFrom = -1;
         boolean eof;
         boolean paused;
 
@@ -103,6 +107,7 @@ public final class FanoutClient
         symbols = a.intValue("--symbols", 100);
         oneInTen = "1-in-10".equals(a.value("--subscription", "all"));
         stallFraction = a.doubleValue("--stall-fraction", 0);
+        stallRcvbuf = a.intValue("--stall-rcvbuf", 0);
         if (oneInTen && symbols < 10)
         {
             throw new IllegalArgumentException("--subscription 1-in-10 needs at least 10 symbols");
@@ -280,6 +285,10 @@ public final class FanoutClient
     {
         final SocketChannel channel = SocketChannel.open();
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (stalled && stallRcvbuf > 0)
+        {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, stallRcvbuf);
+        }
         channel.connect(new InetSocketAddress(host, port));
         final Conn conn = new Conn(index, channel, symbols, stalled);
         for (int s = 0; s < symbols; s++)
@@ -631,6 +640,12 @@ public final class FanoutClient
             else if (opcode == 0x8)
             {
                 conn.closeCode = length >= 2 ? ((b[payload] & 0xff) << 8) | (b[payload + 1] & 0xff) : 1005;
+                final String reason = length > 2 ?
+                    new String(b, payload + 2, (int)length - 2, StandardCharsets.UTF_8) : "";
+                if (reason.startsWith(RESUME_FROM))
+                {
+                    conn.resumeFrom = Long.parseLong(reason.substring(RESUME_FROM.length()).trim());
+                }
                 try
                 {
                     writeFully(conn.channel, maskedFrame(0x8, java.util.Arrays.copyOfRange(b, payload, payloadEnd)));
@@ -656,6 +671,7 @@ public final class FanoutClient
         }
     }
 
+    private static final String RESUME_FROM = "slow consumer; resume from ";
     private static final byte[] TYPE_TRADE = "{\"type\":\"trade\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SYMBOL = "\"symbol\":\"SYM".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
@@ -754,6 +770,27 @@ public final class FanoutClient
         return -1;
     }
 
+    /**
+     * @return the smallest last seq over the connection's streams (what a 4008 reason must name), or -2 if a stream
+     *         got nothing (its subscription's seq is not kept here).
+     */
+    private static long lowestLastSeq(final Conn conn)
+    {
+        long lowest = Long.MAX_VALUE;
+        for (int s = 0; s < conn.subscribed.length; s++)
+        {
+            if (conn.subscribed[s])
+            {
+                if (conn.lastSeq[s] < 0)
+                {
+                    return -2;
+                }
+                lowest = Math.min(lowest, conn.lastSeq[s]);
+            }
+        }
+        return lowest;
+    }
+
     private static long number(final byte[] b, final int from, final int to)
     {
         long v = 0;
@@ -797,6 +834,7 @@ public final class FanoutClient
         int stalledCount = 0;
         int stalledCorrect = 0;
         int stalled4008 = 0;
+        int stalled4008SeqOk = 0;
         for (final Conn conn : conns)
         {
             gaps += conn.gaps;
@@ -822,6 +860,11 @@ public final class FanoutClient
                 if (conn.closeCode == 4008)
                 {
                     stalled4008++;
+                    if (conn.gaps == 0 && conn.duplicates == 0 && conn.resumeFrom >= 0 &&
+                        conn.resumeFrom == lowestLastSeq(conn))
+                    {
+                        stalled4008SeqOk++;
+                    }
                 }
                 else if (conn.gaps == 0 && conn.duplicates == 0 && conn.inWindow == conn.expected)
                 {
@@ -844,7 +887,8 @@ public final class FanoutClient
         print.println("RESULT connections=" + conns.size() + " stalled=" + stalledCount +
             " expected=" + expected + " received=" + received + " missing=" + missing +
             " gaps=" + gaps + " duplicates=" + duplicates + " closed=" + closed + " closed4008=" + closed4008 +
-            " stalledCorrect=" + stalledCorrect + " stalled4008=" + stalled4008 + " errors=" + errors.get() +
+            " stalledCorrect=" + stalledCorrect + " stalled4008=" + stalled4008 +
+            " stalled4008SeqOk=" + stalled4008SeqOk + " errors=" + errors.get() +
             " othersInWindow=" + inWindowOthers + " windowSeconds=" + windowSeconds +
             " count=" + others.getTotalCount() +
             " p50=" + others.getValueAtPercentile(50) + " p90=" + others.getValueAtPercentile(90) +

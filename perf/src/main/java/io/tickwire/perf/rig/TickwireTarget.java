@@ -38,11 +38,11 @@ import java.util.concurrent.locks.LockSupport;
  * carries it, and the gateway encodes one trade message and fans it out, with the benchmark field
  * {@code "intended"} on.
  * <p>
- * Arguments: {@code --symbols K --clients N --bounds high|default [--ws-port P] [--feed-port F]}. With
- * {@code high} the per-session bounds are set so a client keeping up never meets them (conflation and
- * slow-consumer closes off in effect, as the peers have neither); {@code default} keeps the gateway's
- * defaults (stall runs). Prints {@code READY ws=<port> feed=<port>}; on the line {@code stats} prints
- * {@code STATS ...} (heap, gateway counters); exits when stdin ends.
+ * Arguments: {@code --symbols K --clients N --bounds high|default [--conflate-above B --close-above B]
+ * [--ws-port P] [--feed-port F]}. With {@code high} the per-session bounds are set so a client keeping up never
+ * meets them (conflation and slow-consumer closes off in effect, as the peers have neither); {@code default} keeps
+ * the gateway's defaults (stall runs), or the byte bounds given. Prints {@code READY ws=<port> feed=<port>}; on the
+ * line {@code stats} prints {@code STATS ...} (heap, gateway counters); exits when stdin ends.
  */
 public final class TickwireTarget
 {
@@ -89,6 +89,11 @@ public final class TickwireTarget
                 config.closeAboveBytes = 128 << 20;
                 config.maxFramesInFlight = clients > 4_000 ? 8_192 : 32_768;
                 config.stuckTimeout = Duration.ofMinutes(10);
+            }
+            else
+            {
+                config.conflateAboveBytes = a.intValue("--conflate-above", config.conflateAboveBytes);
+                config.closeAboveBytes = a.intValue("--close-above", config.closeAboveBytes);
             }
             try (GatewayServer gateway = GatewayServer.launch(config);
                 ServerSocketChannel feedServer = ServerSocketChannel.open())
