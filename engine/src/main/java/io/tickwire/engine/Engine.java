@@ -81,6 +81,7 @@ public final class Engine implements OrderBookListener
     private final OrderReplacedEncoder replaced = new OrderReplacedEncoder();
 
     private long nextSeq = 1;
+    private long lastEngineTime;
     private long malformedInputs;
     private long feedLevelsDropped;
 
@@ -118,6 +119,15 @@ public final class Engine implements OrderBookListener
     public long nextSeq()
     {
         return nextSeq;
+    }
+
+    /**
+     * @return the engine time of the last batch (of a restored snapshot before any), 0 if none: snapshots carry it,
+     * so that engine time never decreases in journal order.
+     */
+    public long lastEngineTime()
+    {
+        return lastEngineTime;
     }
 
     public long malformedInputs()
@@ -215,6 +225,7 @@ public final class Engine implements OrderBookListener
             emitTicker(current);
         }
 
+        lastEngineTime = engineTime;
         batchHeader.wrapAndApplyHeader(batch, 0, header)
             .firstSeq(firstSeq)
             .eventCount(eventCount)
@@ -329,10 +340,11 @@ public final class Engine implements OrderBookListener
      * produces exactly the batches the engine that wrote the state would have produced.
      *
      * @param snapshotSeq the next seq of the engine that wrote the state.
+     * @param engineTime  its {@link #lastEngineTime()}.
      * @throws IllegalStateException if this engine is not new or the state is malformed or does not fit its limits;
      *                               the engine is new again then.
      */
-    public void restoreState(final long snapshotSeq, final StateReader in)
+    public void restoreState(final long snapshotSeq, final long engineTime, final StateReader in)
     {
         if (nextSeq != 1 || !instruments.isEmpty())
         {
@@ -342,6 +354,7 @@ public final class Engine implements OrderBookListener
         {
             readInstruments(snapshotSeq, in);
             nextSeq = snapshotSeq;
+            lastEngineTime = engineTime;
         }
         catch (final RuntimeException ex)
         {
@@ -358,6 +371,7 @@ public final class Engine implements OrderBookListener
         instruments.clear();
         bySymbol.clear();
         nextSeq = 1;
+        lastEngineTime = 0;
     }
 
     private void readInstruments(final long snapshotSeq, final StateReader in)

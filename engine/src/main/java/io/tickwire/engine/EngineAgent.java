@@ -305,7 +305,7 @@ public final class EngineAgent implements Agent, FragmentHandler
 
     private void writeSnapshot()
     {
-        final EngineSnapshots.Found written = snapshots.write(engine, journalId, clock.nanoTime());
+        final EngineSnapshots.Found written = snapshots.write(engine, journalId);
         batchesSinceSnapshot = 0;
         lastSnapshotSeq = written.snapshotSeq();
         recoveryPointCycle = journal.rollCycle().toCycle(written.firstIndex());

@@ -12,6 +12,7 @@ import io.tickwire.engine.journal.JournalReader;
 import io.tickwire.engine.journal.JournalWriter;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -45,12 +46,13 @@ public final class EngineSnapshots
      * A whole snapshot found in a journal.
      *
      * @param snapshotSeq the engine's next seq when it was written.
+     * @param engineTime  the engine time of the last batch before it.
      * @param journalId   the journal's identity it carries.
      * @param firstIndex  the Chronicle index of its first part.
      * @param lastIndex   the Chronicle index of its last part: recovery goes on after it.
      * @param parts       its number of parts.
      */
-    public record Found(long snapshotSeq, long journalId, long firstIndex, long lastIndex, int parts)
+    public record Found(long snapshotSeq, long engineTime, long journalId, long firstIndex, long lastIndex, int parts)
     {
     }
 
@@ -85,50 +87,101 @@ public final class EngineSnapshots
     }
 
     /**
-     * Restores the newest whole snapshot of the journal into {@code engine} (a new one). Cycles are searched from
-     * the newest; a snapshot that fails its checks is reported on stderr and the next older one is tried.
+     * Restores the newest whole snapshot of the journal into {@code engine} (a new one). The journal is read
+     * backwards from its end, so finding the snapshot costs the batches written after it, not the journal's size;
+     * a snapshot that fails its checks is reported on stderr and the next older one is tried.
      *
      * @return the snapshot restored, or null if the journal has no usable one (the engine is still new).
      */
     public static Found restoreNewest(final Journal journal, final Engine engine)
     {
-        final int[] cycles = journal.cycles();
-        for (int i = cycles.length - 1; i >= 0; i--)
+        return searchBackwards(journal, snapshot ->
         {
-            final List<Found> found = wholeSnapshotsIn(journal, cycles[i]);
-            for (int j = found.size() - 1; j >= 0; j--)
+            try
             {
-                final Found snapshot = found.get(j);
-                try
-                {
-                    restore(journal, snapshot, engine);
-                    return snapshot;
-                }
-                catch (final IllegalStateException ex)
-                {
-                    System.err.println("tickwire engine: snapshot at seq " + snapshot.snapshotSeq() + " (index " +
-                        Long.toHexString(snapshot.firstIndex()) + ") is unusable, trying an older one: " + ex.getMessage());
-                }
+                restore(journal, snapshot, engine);
+                return true;
             }
-        }
-        return null;
+            catch (final IllegalStateException ex)
+            {
+                System.err.println("tickwire engine: snapshot at seq " + snapshot.snapshotSeq() + " (index " +
+                    Long.toHexString(snapshot.firstIndex()) + ") is unusable, trying an older one: " + ex.getMessage());
+                return false;
+            }
+        });
     }
 
     /**
      * @return the newest whole snapshot of the journal (not checked beyond its framing), or null if it has none.
+     * Reads the journal backwards from its end.
      */
     public static Found newest(final Journal journal)
     {
-        final int[] cycles = journal.cycles();
-        for (int i = cycles.length - 1; i >= 0; i--)
+        return searchBackwards(journal, snapshot -> true);
+    }
+
+    /**
+     * Reads the journal from its end towards its start and offers each whole snapshot, newest first, until
+     * {@code accept} takes one.
+     *
+     * @return the snapshot accepted, or null.
+     */
+    private static Found searchBackwards(final Journal journal, final java.util.function.Predicate<Found> accept)
+    {
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final EngineSnapshotDecoder decoder = new EngineSnapshotDecoder();
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        long seq = 0;
+        long time = 0;
+        long journalId = 0;
+        long lastIndex = -1;
+        int parts = 0;
+        int expectedPart = -1;
+        try (ExcerptTailer tailer = journal.createTailer().direction(TailerDirection.BACKWARD).toEnd())
         {
-            final List<Found> found = wholeSnapshotsIn(journal, cycles[i]);
-            if (!found.isEmpty())
+            while (true)
             {
-                return found.get(found.size() - 1);
+                Found found = null;
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return null;
+                    }
+                    final int length = JournalReader.wrap(dc, view);
+                    if (!isSnapshotPart(view, length) || frameError(view, length) != null)
+                    {
+                        expectedPart = -1;
+                        continue;
+                    }
+                    header.wrap(view, 0);
+                    decoder.wrapAndApplyHeader(view, 0, header);
+                    if (decoder.last() == 1)
+                    {
+                        seq = decoder.snapshotSeq();
+                        time = decoder.engineTime();
+                        journalId = decoder.journalId();
+                        lastIndex = dc.index();
+                        parts = decoder.part() + 1;
+                        expectedPart = decoder.part();
+                    }
+                    if (expectedPart < 0 || decoder.part() != expectedPart || decoder.snapshotSeq() != seq)
+                    {
+                        expectedPart = -1;
+                        continue;
+                    }
+                    if (expectedPart == 0)
+                    {
+                        found = new Found(seq, time, journalId, dc.index(), lastIndex, parts);
+                    }
+                    expectedPart--;
+                }
+                if (found != null && accept.test(found))
+                {
+                    return found;
+                }
             }
         }
-        return null;
     }
 
     /**
@@ -142,6 +195,7 @@ public final class EngineSnapshots
         final EngineSnapshotDecoder decoder = new EngineSnapshotDecoder();
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         long seq = 0;
+        long time = 0;
         long journalId = 0;
         long firstIndex = -1;
         int nextPart = 0;
@@ -171,6 +225,7 @@ public final class EngineSnapshots
                     if (part == 0)
                     {
                         seq = decoder.snapshotSeq();
+                        time = decoder.engineTime();
                         journalId = decoder.journalId();
                         firstIndex = dc.index();
                         nextPart = 0;
@@ -183,7 +238,7 @@ public final class EngineSnapshots
                     nextPart++;
                     if (decoder.last() == 1)
                     {
-                        found.add(new Found(seq, journalId, firstIndex, dc.index(), nextPart));
+                        found.add(new Found(seq, time, journalId, firstIndex, dc.index(), nextPart));
                         firstIndex = -1;
                     }
                 }
@@ -203,7 +258,7 @@ public final class EngineSnapshots
     {
         try (PartReader reader = new PartReader(journal, snapshot))
         {
-            engine.restoreState(snapshot.snapshotSeq(), reader);
+            engine.restoreState(snapshot.snapshotSeq(), snapshot.engineTime(), reader);
             try
             {
                 reader.finish();
@@ -248,24 +303,24 @@ public final class EngineSnapshots
         }
 
         /**
-         * Appends a snapshot of {@code engine} (between two inputs).
+         * Appends a snapshot of {@code engine} (between two inputs). Its engine time is that of the engine's last
+         * batch, so engine time never decreases in journal order (time lookups rely on it).
          *
-         * @param journalId  the journal's identity, carried by every part.
-         * @param engineTime the time to record.
+         * @param journalId the journal's identity, carried by every part.
          * @return the snapshot written.
          */
-        public Found write(final Engine engine, final long journalId, final long engineTime)
+        public Found write(final Engine engine, final long journalId)
         {
             this.journalId = journalId;
             this.seq = engine.nextSeq();
-            this.engineTime = engineTime;
+            this.engineTime = engine.lastEngineTime();
             part = 0;
             position = 0;
             checksum = StateHash.INITIAL;
             firstIndex = -1;
             engine.writeState(this);
             flush(true);
-            return new Found(seq, journalId, firstIndex, lastIndex, part);
+            return new Found(seq, engineTime, journalId, firstIndex, lastIndex, part);
         }
 
         @Override

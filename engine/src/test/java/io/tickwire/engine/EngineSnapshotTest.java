@@ -81,7 +81,7 @@ class EngineSnapshotTest
 
         EngineSnapshots.Found snapshot()
         {
-            return snapshots.write(engine, journalId, 7);
+            return snapshots.write(engine, journalId);
         }
     }
 
