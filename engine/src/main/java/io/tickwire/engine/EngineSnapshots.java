@@ -12,7 +12,6 @@ import io.tickwire.engine.journal.JournalReader;
 import io.tickwire.engine.journal.JournalWriter;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -87,15 +86,14 @@ public final class EngineSnapshots
     }
 
     /**
-     * Restores the newest whole snapshot of the journal into {@code engine} (a new one). The journal is read
-     * backwards from its end, so finding the snapshot costs the batches written after it, not the journal's size;
-     * a snapshot that fails its checks is reported on stderr and the next older one is tried.
+     * Restores the newest whole snapshot of the journal into {@code engine} (a new one). A snapshot that fails its
+     * checks is reported on stderr and the next older one is tried. See {@link #newest} for what is read.
      *
      * @return the snapshot restored, or null if the journal has no usable one (the engine is still new).
      */
     public static Found restoreNewest(final Journal journal, final Engine engine)
     {
-        return searchBackwards(journal, snapshot ->
+        return search(journal, snapshot ->
         {
             try
             {
@@ -113,81 +111,93 @@ public final class EngineSnapshots
 
     /**
      * @return the newest whole snapshot of the journal (not checked beyond its framing), or null if it has none.
-     * Reads the journal backwards from its end.
+     * Finds the newest cycle that opens with a snapshot (reading the first excerpts of each cycle, newest
+     * first), then reads forward from there to the journal's end for later ones: the excerpts read are those
+     * recovery re-executes anyway (reading costs a fraction of re-executing). A journal with no cycle opening with
+     * a snapshot is read from its start.
      */
     public static Found newest(final Journal journal)
     {
-        return searchBackwards(journal, snapshot -> true);
+        return search(journal, snapshot -> true);
     }
 
     /**
-     * Reads the journal from its end towards its start and offers each whole snapshot, newest first, until
-     * {@code accept} takes one.
-     *
-     * @return the snapshot accepted, or null.
+     * Offers each whole snapshot, newest first, until {@code accept} takes one.
      */
-    private static Found searchBackwards(final Journal journal, final java.util.function.Predicate<Found> accept)
+    private static Found search(final Journal journal, final java.util.function.Predicate<Found> accept)
     {
-        final MessageHeaderDecoder header = new MessageHeaderDecoder();
-        final EngineSnapshotDecoder decoder = new EngineSnapshotDecoder();
-        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-        long seq = 0;
-        long time = 0;
-        long journalId = 0;
-        long lastIndex = -1;
-        int parts = 0;
-        int expectedPart = -1;
-        try (ExcerptTailer tailer = journal.createTailer().direction(TailerDirection.BACKWARD).toEnd())
+        final int[] cycles = journal.cycles();
+        int from = 0;
+        for (int i = cycles.length - 1; i > 0; i--)
         {
-            while (true)
+            if (opensWithSnapshot(journal, cycles[i]))
             {
-                Found found = null;
-                try (DocumentContext dc = tailer.readingDocument())
+                from = i;
+                break;
+            }
+        }
+        for (int i = from; i >= 0; i--)
+        {
+            final List<Found> found = cycles.length == 0 ? List.of() : scan(journal, cycles[i], i == from);
+            for (int j = found.size() - 1; j >= 0; j--)
+            {
+                if (accept.test(found.get(j)))
                 {
-                    if (!dc.isPresent())
-                    {
-                        return null;
-                    }
-                    final int length = JournalReader.wrap(dc, view);
-                    if (!isSnapshotPart(view, length) || frameError(view, length) != null)
-                    {
-                        expectedPart = -1;
-                        continue;
-                    }
-                    header.wrap(view, 0);
-                    decoder.wrapAndApplyHeader(view, 0, header);
-                    if (decoder.last() == 1)
-                    {
-                        seq = decoder.snapshotSeq();
-                        time = decoder.engineTime();
-                        journalId = decoder.journalId();
-                        lastIndex = dc.index();
-                        parts = decoder.part() + 1;
-                        expectedPart = decoder.part();
-                    }
-                    if (expectedPart < 0 || decoder.part() != expectedPart || decoder.snapshotSeq() != seq)
-                    {
-                        expectedPart = -1;
-                        continue;
-                    }
-                    if (expectedPart == 0)
-                    {
-                        found = new Found(seq, time, journalId, dc.index(), lastIndex, parts);
-                    }
-                    expectedPart--;
-                }
-                if (found != null && accept.test(found))
-                {
-                    return found;
+                    return found.get(j);
                 }
             }
         }
+        return null;
+    }
+
+    /**
+     * @return true if one of the first excerpts of {@code cycle} is the first part of a snapshot (the engine writes
+     * one before the first batch of each new cycle; at most a batch can come before it).
+     */
+    private static boolean opensWithSnapshot(final Journal journal, final int cycle)
+    {
+        final RollCycle rollCycle = journal.rollCycle();
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        try (ExcerptTailer tailer = journal.createTailer())
+        {
+            if (!tailer.moveToCycle(cycle))
+            {
+                return false;
+            }
+            for (int k = 0; k < 4; k++)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent() || rollCycle.toCycle(dc.index()) != cycle)
+                    {
+                        return false;
+                    }
+                    final int length = JournalReader.wrap(dc, view);
+                    if (isSnapshotPart(view, length) && frameError(view, length) == null &&
+                        view.getInt(MessageHeaderDecoder.ENCODED_LENGTH + EngineSnapshotDecoder.partEncodingOffset(),
+                            ORDER) == 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**
      * @return the whole snapshots of one cycle, oldest first. Reads every excerpt header of the cycle.
      */
     public static List<Found> wholeSnapshotsIn(final Journal journal, final int cycle)
+    {
+        return scan(journal, cycle, false);
+    }
+
+    /**
+     * @return the whole snapshots from the start of {@code cycle} to its end, or with {@code toEnd} to the
+     * journal's end, oldest first.
+     */
+    private static List<Found> scan(final Journal journal, final int cycle, final boolean toEnd)
     {
         final List<Found> found = new ArrayList<>();
         final RollCycle rollCycle = journal.rollCycle();
@@ -209,7 +219,7 @@ public final class EngineSnapshots
             {
                 try (DocumentContext dc = tailer.readingDocument())
                 {
-                    if (!dc.isPresent() || (rollCycle.toCycle(dc.index()) != cycle && firstIndex < 0))
+                    if (!dc.isPresent() || (!toEnd && rollCycle.toCycle(dc.index()) != cycle && firstIndex < 0))
                     {
                         break; // a snapshot started in this cycle may end in the next one
                     }
