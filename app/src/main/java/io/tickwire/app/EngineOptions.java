@@ -70,8 +70,9 @@ final class EngineOptions
     long minFreeDiskMb;
 
     @Option(names = "--retain-cycles", paramLabel = "N", defaultValue = "0",
-        description = "Keep only the newest N journal cycle files, deleting older ones as the journal rolls (never " +
-            "the cycle of the newest engine snapshot, which a restart needs). 0: keep everything. Default: ${DEFAULT-VALUE}")
+        description = "Keep only the newest N journal cycle files, deleting older ones as the journal rolls " +
+            "(never the cycle of the newest engine snapshot, which a restart needs). 0: keep everything. " +
+            "Default: ${DEFAULT-VALUE}")
     int retainCycles;
 
     @Option(names = "--snapshot-every", paramLabel = "BATCHES", defaultValue = "0",

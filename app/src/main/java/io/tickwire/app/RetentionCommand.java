@@ -40,7 +40,8 @@ final class RetentionCommand implements Callable<Integer>
     Integer keepCycles;
 
     @Option(names = "--older-than", paramLabel = "TIME",
-        description = "Delete the cycles holding only batches older than TIME: an ISO-8601 instant or epoch nanoseconds")
+        description = "Delete the cycles holding only batches older than TIME: an ISO-8601 instant or epoch " +
+            "nanoseconds")
     String olderThan;
 
     @Option(names = "--archive",

@@ -621,7 +621,8 @@ public final class Engine implements OrderBookListener
             reject(0, 0, instrumentId, RejectReason.BAD_INSTRUMENT);
             return;
         }
-        final InstrumentState state = addInstrumentState(instrumentId, symbol, priceScale, qtyScale, tickSize, lotSize, mode);
+        final InstrumentState state =
+            addInstrumentState(instrumentId, symbol, priceScale, qtyScale, tickSize, lotSize, mode);
 
         final long seq = nextSeq++;
         eventCount++;
@@ -648,10 +649,10 @@ public final class Engine implements OrderBookListener
         final long lotSize,
         final InstrumentMode mode)
     {
-        final OrderBook orderBook = mode == InstrumentMode.MATCHING ?
-            new OrderBook(instrumentId, tickSize, lotSize, limits.maxOrdersPerInstrument(), limits.maxFillsPerOrder(), this) :
-            null;
-        final LevelBook levelBook = mode == InstrumentMode.FEED ? new LevelBook(instrumentId, limits.maxLevelsPerSide(), this) : null;
+        final OrderBook orderBook = mode == InstrumentMode.MATCHING ? new OrderBook(
+            instrumentId, tickSize, lotSize, limits.maxOrdersPerInstrument(), limits.maxFillsPerOrder(), this) : null;
+        final LevelBook levelBook =
+            mode == InstrumentMode.FEED ? new LevelBook(instrumentId, limits.maxLevelsPerSide(), this) : null;
         final InstrumentState state = new InstrumentState(
             instrumentId, symbol, priceScale, qtyScale, tickSize, lotSize, mode, orderBook, levelBook);
         instruments.put(instrumentId, state);

@@ -325,9 +325,9 @@ public final class EngineNode implements AutoCloseable
                     }
                     if (batches[0] == 0 && snapshot == null && firstSeqOf(buffer) != 1)
                     {
-                        throw new IllegalStateException("journal at " + journal.config().directory() + " starts at seq " +
-                            firstSeqOf(buffer) + " (its older cycles were deleted) and holds no usable snapshot: " +
-                            "it cannot be recovered");
+                        throw new IllegalStateException("journal at " + journal.config().directory() +
+                            " starts at seq " + firstSeqOf(buffer) +
+                            " (its older cycles were deleted) and holds no usable snapshot: it cannot be recovered");
                     }
                     try
                     {

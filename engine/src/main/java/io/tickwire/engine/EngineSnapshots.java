@@ -80,7 +80,8 @@ public final class EngineSnapshots
         {
             return "EngineSnapshot part of " + length + " bytes";
         }
-        final long dataLength = buffer.getInt(dataOffset - EngineSnapshotDecoder.stateHeaderLength(), ORDER) & 0xFFFF_FFFFL;
+        final long dataLength =
+            buffer.getInt(dataOffset - EngineSnapshotDecoder.stateHeaderLength(), ORDER) & 0xFFFF_FFFFL;
         return dataOffset + dataLength == length ? null :
             "EngineSnapshot part of " + length + " bytes holding " + dataLength + " state bytes";
     }
@@ -287,8 +288,8 @@ public final class EngineSnapshots
      */
     public static final class Writer implements StateWriter
     {
-        private static final int DATA_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH + EngineSnapshotEncoder.BLOCK_LENGTH +
-            EngineSnapshotEncoder.stateHeaderLength();
+        private static final int DATA_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH +
+            EngineSnapshotEncoder.BLOCK_LENGTH + EngineSnapshotEncoder.stateHeaderLength();
 
         private final JournalWriter journal;
         private final ByteBuffer byteBuffer = ByteBuffer.allocateDirect(DATA_OFFSET + PART_BYTES);

@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  */
 public final class RecoveryTime
 {
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean CPU =
+        java.lang.management.ManagementFactory.getThreadMXBean();
 
     private RecoveryTime()
     {
@@ -112,7 +113,8 @@ public final class RecoveryTime
     /**
      * @return {batches, nextSeq}.
      */
-    private static long[] write(final Path dir, final long targetEvents, final int instruments, final long snapshotEvery)
+    private static long[] write(
+        final Path dir, final long targetEvents, final int instruments, final long snapshotEvery)
     {
         final List<InstrumentSpec> specs = InstrumentSpec.defaults(instruments);
         final MarketSimulator simulator = new MarketSimulator(new SimulatorConfig().seed(1).instruments(specs));
@@ -273,8 +275,9 @@ public final class RecoveryTime
             writer.source(engine.batchByteBuffer());
             final UnsafeBuffer input = new UnsafeBuffer(ByteBuffer.allocateDirect(256));
             final io.tickwire.codecs.sbe.AddInstrumentEncoder add = new io.tickwire.codecs.sbe.AddInstrumentEncoder();
-            add.wrapAndApplyHeader(input, 0, new MessageHeaderEncoder()).instrumentId(1).symbol("SNAP").priceScale((byte)2)
-                .qtyScale((byte)0).tickSize(1).lotSize(1).mode(io.tickwire.codecs.sbe.InstrumentMode.MATCHING);
+            add.wrapAndApplyHeader(input, 0, new MessageHeaderEncoder()).instrumentId(1).symbol("SNAP")
+                .priceScale((byte)2).qtyScale((byte)0).tickSize(1).lotSize(1)
+                .mode(io.tickwire.codecs.sbe.InstrumentMode.MATCHING);
             writer.append(engine.apply(input, 0, MessageHeaderEncoder.ENCODED_LENGTH + add.encodedLength(), 1));
             final io.tickwire.codecs.sbe.NewOrderEncoder order = new io.tickwire.codecs.sbe.NewOrderEncoder();
             for (int i = 1; i <= orders; i++)
@@ -300,7 +303,8 @@ public final class RecoveryTime
                 final EngineSnapshots.Found again = EngineSnapshots.restoreNewest(journal, restored);
                 final long restoreNanos = System.nanoTime() - restoreStart;
                 final long restoreCpu = CPU.getCurrentThreadCpuTime() - restoreCpuStart;
-                if (again == null || again.firstIndex() != found.firstIndex() || restored.stateHash() != engine.stateHash())
+                if (again == null || again.firstIndex() != found.firstIndex() ||
+                    restored.stateHash() != engine.stateHash())
                 {
                     throw new IllegalStateException("restored a different state");
                 }

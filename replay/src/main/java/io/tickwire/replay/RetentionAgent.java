@@ -79,8 +79,8 @@ public final class RetentionAgent implements Agent
             {
                 cyclesDeleted += result.cyclesDeleted();
                 System.err.println("tickwire retention: deleted " + result.cyclesDeleted() + " cycle file(s) (" +
-                    result.bytesDeleted() + " bytes); " + result.cyclesKept() + " kept, the journal now starts at seq " +
-                    result.firstSeq());
+                    result.bytesDeleted() + " bytes); " + result.cyclesKept() +
+                    " kept, the journal now starts at seq " + result.firstSeq());
             }
             checkedFirst = journal.firstCycle();
             checkedLast = last;
