@@ -40,8 +40,9 @@ final class Banner
     {
         final EngineNode.RecoveryResult r = node.recovery();
         out.printf("tickwire engine%n");
-        out.printf("  journal      %s (id %016x, %d batches recovered in %d ms, next seq %d)%n",
-            node.config().journal().directory().toAbsolutePath(), node.journalId(), r.batches(), r.nanos() / 1_000_000,
+        out.printf("  journal      %s (id %016x, %s%d batches recovered in %d ms, next seq %d)%n",
+            node.config().journal().directory().toAbsolutePath(), node.journalId(),
+            r.snapshotSeq() > 0 ? "snapshot at seq " + r.snapshotSeq() + " + " : "", r.batches(), r.nanos() / 1_000_000,
             r.nextSeq());
         out.printf("  aeron        %s%s%n", node.aeronDirectory(), node.config().embeddedMediaDriver() ? " (embedded driver)" : "");
         out.printf("  ingress      %s stream %d%n", node.config().ingressChannel(), node.config().ingressStreamId());

@@ -4,6 +4,7 @@ import io.tickwire.engine.EngineConfig;
 import io.tickwire.engine.journal.JournalConfig;
 import io.tickwire.engine.sim.InstrumentSpec;
 import io.tickwire.replay.ReplayServer;
+import io.tickwire.replay.RetentionAgent;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Option;
 
@@ -68,6 +69,17 @@ final class EngineOptions
         description = "Stop taking inputs while the journal's file system has less free space (0: no check). Default: ${DEFAULT-VALUE}")
     long minFreeDiskMb;
 
+    @Option(names = "--retain-cycles", paramLabel = "N", defaultValue = "0",
+        description = "Keep only the newest N journal cycle files, deleting older ones as the journal rolls " +
+            "(never the cycle of the newest engine snapshot, which a restart needs). 0: keep everything. " +
+            "Default: ${DEFAULT-VALUE}")
+    int retainCycles;
+
+    @Option(names = "--snapshot-every", paramLabel = "BATCHES", defaultValue = "0",
+        description = "Also write an engine state snapshot every BATCHES batches (one is always written at the start " +
+            "of each new roll cycle); bounds what a restart re-executes. 0: at rolls only. Default: ${DEFAULT-VALUE}")
+    long snapshotEvery;
+
     @Option(names = "--replay-channel", paramLabel = "URI", defaultValue = "aeron:ipc",
         description = "Aeron channel the replay service takes requests on (gateways elsewhere: a UDP endpoint of " +
             "this host). Default: ${DEFAULT-VALUE}")
@@ -110,7 +122,19 @@ final class EngineOptions
         {
             throw new IllegalArgumentException("--min-free-disk-mb must not be negative, got " + minFreeDiskMb);
         }
+        if (retainCycles < 0)
+        {
+            throw new IllegalArgumentException("--retain-cycles must not be negative, got " + retainCycles);
+        }
+        if (snapshotEvery < 0)
+        {
+            throw new IllegalArgumentException("--snapshot-every must not be negative, got " + snapshotEvery);
+        }
         final EngineConfig config = new EngineConfig();
+        if (retainCycles > 0)
+        {
+            config.addService(node -> RetentionAgent.of(node, retainCycles));
+        }
         if (!noReplayService)
         {
             final ReplayServer.Config replay = ReplayServer.Config.defaults(config.limits().maxBatchLength())
@@ -122,6 +146,7 @@ final class EngineOptions
             .instanceName(instance)
             .acceptForeignJournal(acceptForeignJournal)
             .minFreeDiskBytes(minFreeDiskMb * 1024 * 1024)
+            .snapshotEveryBatches(snapshotEvery)
             .journal(JournalConfig.of(journal).withRollCycle(JournalConfig.parseRollCycle(rollCycle)))
             .instruments(InstrumentSpec.defaults(instruments))
             .simulatorRate(rate)

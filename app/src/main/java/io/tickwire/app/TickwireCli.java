@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         DumpCommand.class,
         SeqCommand.class,
         ReplayCommand.class,
+        RetentionCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {
@@ -27,7 +28,8 @@ import picocli.CommandLine.Command;
         "  tickwire engine --journal ./data/journal --feed ticks.ndjson",
         "  tickwire dump --journal ./data/journal --from 1 --to 100 --symbol BTC-USD",
         "  tickwire seq --journal ./data/journal --time 2024-05-01T12:00:00Z",
-        "  tickwire replay --journal ./data/journal --from 2024-05-01T12:00:00Z --speed 10x"
+        "  tickwire replay --journal ./data/journal --from 2024-05-01T12:00:00Z --speed 10x",
+        "  tickwire retention --journal ./data/journal --keep-cycles 24"
     })
 public final class TickwireCli implements Runnable
 {

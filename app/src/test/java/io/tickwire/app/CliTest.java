@@ -11,10 +11,14 @@ import io.tickwire.codecs.sbe.OrderType;
 import io.tickwire.codecs.sbe.Side;
 import io.tickwire.engine.Engine;
 import io.tickwire.engine.EngineLimits;
+import io.tickwire.engine.EngineNode;
+import io.tickwire.engine.EngineSnapshots;
 import io.tickwire.engine.TestInputs;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalConfig;
 import io.tickwire.engine.journal.JournalWriter;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.ByteArrayOutputStream;
@@ -62,8 +66,8 @@ class CliTest
     {
         final Result result = run("--help");
         assertThat(result.code()).isZero();
-        assertThat(result.out()).contains("run", "engine", "gateway", "dump", "seq", "replay", "Examples:");
-        for (final String command : List.of("run", "engine", "gateway", "dump", "seq", "replay"))
+        assertThat(result.out()).contains("run", "engine", "gateway", "dump", "seq", "replay", "retention", "Examples:");
+        for (final String command : List.of("run", "engine", "gateway", "dump", "seq", "replay", "retention"))
         {
             final Result help = run(command, "--help");
             assertThat(help.code()).as(command).isZero();
@@ -198,5 +202,96 @@ class CliTest
         assertThat(reversed.err()).contains("--from-time <= --to-time");
         final Result both = run("seq", "--journal", journal.toString(), "--seq", "1", "--time", "0");
         assertThat(both.code()).isEqualTo(2);
+    }
+
+    /**
+     * A journal of four one-second cycles like a running engine writes it: the JournalStart and the first orders in
+     * the first cycle, an engine snapshot opening the second and third, none in the fourth.
+     */
+    private Path writeRollingJournal(final String name, final boolean snapshots, final Engine engine) throws Exception
+    {
+        final Path path = dir.resolve(name);
+        final SetTimeProvider time = new SetTimeProvider(java.util.concurrent.TimeUnit.SECONDS.toNanos(1_700_000_000L));
+        final JournalConfig config = JournalConfig.of(path).withRollCycle(TestRollCycles.TEST_SECONDLY).withTimeProvider(time);
+        try (Journal journal = Journal.open(config); JournalWriter writer = journal.createWriter())
+        {
+            final ByteBuffer start = ByteBuffer.allocateDirect(64);
+            new JournalStartEncoder().wrapAndApplyHeader(new UnsafeBuffer(start), 0, new MessageHeaderEncoder())
+                .journalId(88).createdTime(T0);
+            writer.source(start);
+            writer.append(MessageHeaderEncoder.ENCODED_LENGTH + JournalStartEncoder.BLOCK_LENGTH);
+            writer.source(engine.batchByteBuffer());
+            final EngineSnapshots.Writer snapshotWriter = new EngineSnapshots.Writer(writer);
+            final UnsafeBuffer add = TestInputs.addInstrument(1, "BTC-USD", 0, 0, 1, 1, InstrumentMode.MATCHING);
+            writer.append(engine.apply(add, 0, add.capacity(), T0));
+            for (int cycle = 0; cycle < 4; cycle++)
+            {
+                if (cycle > 0)
+                {
+                    time.advanceMillis(1_000);
+                    if (snapshots && cycle < 3)
+                    {
+                        snapshotWriter.write(engine, 88);
+                    }
+                }
+                for (int i = 1; i <= 10; i++)
+                {
+                    final int id = cycle * 10 + i;
+                    final UnsafeBuffer order = TestInputs.newOrder(1, id, 1, id % 2 == 0 ? Side.BUY : Side.SELL,
+                        OrderType.LIMIT, id % 2 == 0 ? 100 - i : 110 + i, 1);
+                    writer.append(engine.apply(order, 0, order.capacity(), T0 + id * 1_000_000_000L));
+                }
+            }
+        }
+        return path;
+    }
+
+    @Test
+    void retentionDeletesOldCyclesButNeverTheSnapshotARestartNeeds() throws Exception
+    {
+        final Engine engine = new Engine(EngineLimits.defaults());
+        final Path journal = writeRollingJournal("rolling", true, engine);
+
+        final Result keep = run("retention", "--journal", journal.toString(), "--keep-cycles", "1");
+        assertThat(keep.code()).as(keep.err()).isZero();
+        // the newest snapshot opens the third cycle: the third and fourth stay although one was asked for
+        final String firstSeq = keep.out().replaceAll("(?s).*\"firstSeq\":(\\d+).*", "$1");
+        assertThat(keep.out()).startsWith("{\"cyclesDeleted\":2,").contains("\"cyclesKept\":2,");
+        assertThat(Long.parseLong(firstSeq)).isGreaterThan(1);
+        final Result again = run("retention", "--journal", journal.toString(), "--older-than", "2030-01-01T00:00:00Z");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).startsWith("{\"cyclesDeleted\":0,").contains("\"cyclesKept\":2,");
+
+        final Result before = run("seq", "--journal", journal.toString(), "--seq", "1");
+        assertThat(before.out().trim()).isEqualTo("{\"seq\":1,\"status\":\"before-retained\",\"firstSeq\":" +
+            firstSeq + "}");
+        final Result info = run("seq", "--journal", journal.toString());
+        assertThat(info.out()).startsWith("{\"journalId\":88,\"firstSeq\":" + firstSeq + ",\"lastSeq\":" +
+            (engine.nextSeq() - 1) + ",");
+        try (Journal j = Journal.open(JournalConfig.of(journal).asReadOnly()))
+        {
+            final Engine recovered = new Engine(EngineLimits.defaults());
+            final EngineNode.RecoveryResult result = EngineNode.recover(j, recovered);
+            assertThat(result.snapshotSeq()).isPositive();
+            assertThat(result.journalId()).isEqualTo(88);
+            assertThat(recovered.stateHash()).isEqualTo(engine.stateHash());
+        }
+
+        final Path plain = writeRollingJournal("plain", false, new Engine(EngineLimits.defaults()));
+        final Result refused = run("retention", "--journal", plain.toString(), "--keep-cycles", "1");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("holds no engine snapshot", "--archive");
+        final Result archive = run("retention", "--journal", plain.toString(), "--keep-cycles", "1", "--archive");
+        assertThat(archive.code()).as(archive.err()).isZero();
+        assertThat(archive.out()).startsWith("{\"cyclesDeleted\":3,").contains("\"cyclesKept\":1,");
+
+        final Result neither = run("retention", "--journal", journal.toString());
+        assertThat(neither.code()).isEqualTo(2);
+        assertThat(neither.err()).contains("--keep-cycles or --older-than");
+        final Result zero = run("retention", "--journal", journal.toString(), "--keep-cycles", "0");
+        assertThat(zero.code()).isEqualTo(2);
+        final Result missing = run("retention", "--journal", dir.resolve("none").toString(), "--keep-cycles", "1");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(Files.exists(dir.resolve("none"))).as("no journal created").isFalse();
     }
 }

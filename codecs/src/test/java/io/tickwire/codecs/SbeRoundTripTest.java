@@ -21,6 +21,8 @@ import io.tickwire.codecs.sbe.FeedTradeEncoder;
 import io.tickwire.codecs.sbe.InstrumentDefinitionDecoder;
 import io.tickwire.codecs.sbe.InstrumentDefinitionEncoder;
 import io.tickwire.codecs.sbe.InstrumentMode;
+import io.tickwire.codecs.sbe.EngineSnapshotDecoder;
+import io.tickwire.codecs.sbe.EngineSnapshotEncoder;
 import io.tickwire.codecs.sbe.JournalStartDecoder;
 import io.tickwire.codecs.sbe.JournalStartEncoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
@@ -71,6 +73,7 @@ class SbeRoundTripTest
     private static final List<String> COVERED = List.of(
         "BatchHeader",
         "JournalStart",
+        "EngineSnapshot",
         "NewOrder",
         "CancelOrder",
         "ReplaceOrder",
@@ -155,6 +158,49 @@ class SbeRoundTripTest
         assertThat(decoder.createdTime()).isEqualTo(createdTime);
         assertThat(decoder.schemaVersion()).isEqualTo(schemaVersion);
         assertThat(decoder.encodedLength()).isEqualTo(JournalStartDecoder.BLOCK_LENGTH);
+    }
+
+    @Property(tries = TRIES)
+    void engineSnapshotRoundTrip(
+        @ForAll final long snapshotSeq,
+        @ForAll final long journalId,
+        @ForAll final long engineTime,
+        @ForAll final int part,
+        @ForAll @ShortRange(min = 0, max = 1) final short last,
+        @ForAll @ShortRange(min = 0, max = 255) final short formatVersion,
+        @ForAll final long checksum,
+        @ForAll final byte[] state,
+        @ForAll @IntRange(min = 0, max = 64) final int offset)
+    {
+        final byte[] data = state.length > 100 ? java.util.Arrays.copyOf(state, 100) : state;
+        final EngineSnapshotEncoder encoder = new EngineSnapshotEncoder();
+        encoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+            .snapshotSeq(snapshotSeq)
+            .journalId(journalId)
+            .engineTime(engineTime)
+            .part(part)
+            .last(last)
+            .formatVersion(formatVersion)
+            .checksum(checksum)
+            .putState(data, 0, data.length);
+
+        headerDecoder.wrap(buffer, offset);
+        assertThat(headerDecoder.templateId()).isEqualTo(EngineSnapshotDecoder.TEMPLATE_ID);
+        assertThat(headerDecoder.blockLength()).isEqualTo(EngineSnapshotDecoder.BLOCK_LENGTH);
+        final EngineSnapshotDecoder decoder = new EngineSnapshotDecoder();
+        decoder.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertThat(decoder.snapshotSeq()).isEqualTo(snapshotSeq);
+        assertThat(decoder.journalId()).isEqualTo(journalId);
+        assertThat(decoder.engineTime()).isEqualTo(engineTime);
+        assertThat(decoder.part()).isEqualTo(part);
+        assertThat(decoder.last()).isEqualTo(last);
+        assertThat(decoder.formatVersion()).isEqualTo(formatVersion);
+        assertThat(decoder.checksum()).isEqualTo(checksum);
+        final byte[] decoded = new byte[decoder.stateLength()];
+        decoder.getState(decoded, 0, decoded.length);
+        assertThat(decoded).isEqualTo(data);
+        assertThat(encoder.encodedLength()).isEqualTo(decoder.encodedLength())
+            .isEqualTo(EngineSnapshotDecoder.BLOCK_LENGTH + 4 + data.length);
     }
 
     @Property(tries = TRIES)

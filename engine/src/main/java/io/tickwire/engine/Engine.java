@@ -28,6 +28,8 @@ import io.tickwire.codecs.sbe.TradeEncoder;
 import io.tickwire.engine.book.LevelBook;
 import io.tickwire.engine.book.OrderBook;
 import io.tickwire.engine.book.OrderBookListener;
+import io.tickwire.engine.book.StateReader;
+import io.tickwire.engine.book.StateWriter;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Object2ObjectHashMap;
@@ -79,6 +81,7 @@ public final class Engine implements OrderBookListener
     private final OrderReplacedEncoder replaced = new OrderReplacedEncoder();
 
     private long nextSeq = 1;
+    private long lastEngineTime;
     private long malformedInputs;
     private long feedLevelsDropped;
 
@@ -116,6 +119,15 @@ public final class Engine implements OrderBookListener
     public long nextSeq()
     {
         return nextSeq;
+    }
+
+    /**
+     * @return the engine time of the last batch (of a restored snapshot before any), 0 if none: snapshots carry it,
+     * so that engine time never decreases in journal order.
+     */
+    public long lastEngineTime()
+    {
+        return lastEngineTime;
     }
 
     public long malformedInputs()
@@ -213,6 +225,7 @@ public final class Engine implements OrderBookListener
             emitTicker(current);
         }
 
+        lastEngineTime = engineTime;
         batchHeader.wrapAndApplyHeader(batch, 0, header)
             .firstSeq(firstSeq)
             .eventCount(eventCount)
@@ -253,14 +266,7 @@ public final class Engine implements OrderBookListener
     public long stateHash()
     {
         long hash = mix(0x9E3779B97F4A7C15L, nextSeq);
-        final int[] ids = new int[instruments.size()];
-        int n = 0;
-        for (final int id : instruments.keySet())
-        {
-            ids[n++] = id;
-        }
-        java.util.Arrays.sort(ids);
-        for (final int id : ids)
+        for (final int id : sortedInstrumentIds())
         {
             final InstrumentState s = instruments.get(id);
             hash = mix(hash, id);
@@ -275,6 +281,201 @@ public final class Engine implements OrderBookListener
             hash = mix(hash, s.bookHash());
         }
         return hash;
+    }
+
+    /**
+     * Writes the whole state a snapshot needs (docs/architecture.md, "Snapshots"), except {@link #nextSeq()}, which
+     * the snapshot carries in its header: {@code int instrumentCount}, then per instrument in ascending id order
+     * {@code int id, int symbolLength, long symbolChars0to7, long symbolChars8to15, int priceScale, int qtyScale,
+     * long tickSize, long lotSize, int mode}, the four stream links ({@code lastDefinitionSeq, lastTradeSeq,
+     * lastBookSeq, lastTickerSeq}), {@code lastPrice, lastQty, volume}, the ticker as last published
+     * ({@code bid, bidQty, ask, askQty, last, lastQty, volume}) and the book ({@link OrderBook#writeState} or
+     * {@link LevelBook#writeState}). The counters ({@link #malformedInputs()}, {@link #feedLevelsDropped()}) are
+     * not state: they restart at 0. Call between inputs only.
+     */
+    public void writeState(final StateWriter out)
+    {
+        final int[] ids = sortedInstrumentIds();
+        out.putInt(ids.length);
+        for (final int id : ids)
+        {
+            final InstrumentState s = instruments.get(id);
+            out.putInt(id);
+            final String symbol = s.symbol;
+            out.putInt(symbol.length());
+            out.putLong(packAscii(symbol, 0));
+            out.putLong(packAscii(symbol, 8));
+            out.putInt(s.priceScale);
+            out.putInt(s.qtyScale);
+            out.putLong(s.tickSize);
+            out.putLong(s.lotSize);
+            out.putInt(s.mode.value());
+            out.putLong(s.lastDefinitionSeq);
+            out.putLong(s.lastTradeSeq);
+            out.putLong(s.lastBookSeq);
+            out.putLong(s.lastTickerSeq);
+            out.putLong(s.lastPrice);
+            out.putLong(s.lastQty);
+            out.putLong(s.volume);
+            out.putLong(s.tickerBid);
+            out.putLong(s.tickerBidQty);
+            out.putLong(s.tickerAsk);
+            out.putLong(s.tickerAskQty);
+            out.putLong(s.tickerLast);
+            out.putLong(s.tickerLastQty);
+            out.putLong(s.tickerVolume);
+            if (s.orderBook != null)
+            {
+                s.orderBook.writeState(out);
+            }
+            else
+            {
+                s.levelBook.writeState(out);
+            }
+        }
+    }
+
+    /**
+     * Loads a state written by {@link #writeState} into this new engine (no instrument, next seq 1); afterwards it
+     * produces exactly the batches the engine that wrote the state would have produced.
+     *
+     * @param snapshotSeq the next seq of the engine that wrote the state.
+     * @param engineTime  its {@link #lastEngineTime()}.
+     * @throws IllegalStateException if this engine is not new or the state is malformed or does not fit its limits;
+     *                               the engine is new again then.
+     */
+    public void restoreState(final long snapshotSeq, final long engineTime, final StateReader in)
+    {
+        if (nextSeq != 1 || !instruments.isEmpty())
+        {
+            throw new IllegalStateException("restoring a snapshot needs a new engine (next seq " + nextSeq + ")");
+        }
+        try
+        {
+            readInstruments(snapshotSeq, in);
+            nextSeq = snapshotSeq;
+            lastEngineTime = engineTime;
+        }
+        catch (final RuntimeException ex)
+        {
+            clearState();
+            throw ex instanceof IllegalStateException ? ex : new IllegalStateException("malformed snapshot: " + ex, ex);
+        }
+    }
+
+    /**
+     * Makes this engine new again (no instrument, next seq 1): after a restore that failed a later check.
+     */
+    void clearState()
+    {
+        instruments.clear();
+        bySymbol.clear();
+        nextSeq = 1;
+        lastEngineTime = 0;
+    }
+
+    private void readInstruments(final long snapshotSeq, final StateReader in)
+    {
+        if (snapshotSeq < 1)
+        {
+            throw new IllegalStateException("snapshot seq " + snapshotSeq);
+        }
+        final int count = in.getInt();
+        if (count < 0 || count > limits.maxInstruments())
+        {
+            throw new IllegalStateException("snapshot has " + count + " instruments, the limit is " +
+                limits.maxInstruments());
+        }
+        int previousId = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int id = in.getInt();
+            final int symbolLength = in.getInt();
+            final long chars0 = in.getLong();
+            final long chars8 = in.getLong();
+            final int priceScale = in.getInt();
+            final int qtyScale = in.getInt();
+            final long tickSize = in.getLong();
+            final long lotSize = in.getLong();
+            final InstrumentMode mode = mode((short)in.getInt());
+            final String symbol = unpackAscii(symbolLength, chars0, chars8);
+            if (id <= previousId || id > EngineLimits.MAX_INSTRUMENT_ID || symbol == null || !Symbols.isValid(symbol) ||
+                bySymbol.containsKey(symbol) || priceScale < 0 || priceScale > 9 || qtyScale < 0 || qtyScale > 9 ||
+                tickSize < 1 || lotSize < 1 || mode == null)
+            {
+                throw new IllegalStateException("snapshot instrument " + i + " (id " + id + ", symbol " + symbol +
+                    ") is invalid");
+            }
+            previousId = id;
+            final InstrumentState s = addInstrumentState(id, symbol, priceScale, qtyScale, tickSize, lotSize, mode);
+            s.lastDefinitionSeq = seqBefore(snapshotSeq, in.getLong());
+            s.lastTradeSeq = seqBefore(snapshotSeq, in.getLong());
+            s.lastBookSeq = seqBefore(snapshotSeq, in.getLong());
+            s.lastTickerSeq = seqBefore(snapshotSeq, in.getLong());
+            s.lastPrice = in.getLong();
+            s.lastQty = in.getLong();
+            s.volume = in.getLong();
+            s.tickerBid = in.getLong();
+            s.tickerBidQty = in.getLong();
+            s.tickerAsk = in.getLong();
+            s.tickerAskQty = in.getLong();
+            s.tickerLast = in.getLong();
+            s.tickerLastQty = in.getLong();
+            s.tickerVolume = in.getLong();
+            if (s.orderBook != null)
+            {
+                s.orderBook.readState(in);
+            }
+            else
+            {
+                s.levelBook.readState(in);
+            }
+        }
+    }
+
+    private static long seqBefore(final long snapshotSeq, final long seq)
+    {
+        if (seq < 0 || seq >= snapshotSeq)
+        {
+            throw new IllegalStateException("snapshot stream link " + seq + " is not below its seq " + snapshotSeq);
+        }
+        return seq;
+    }
+
+    private int[] sortedInstrumentIds()
+    {
+        final int[] ids = new int[instruments.size()];
+        int n = 0;
+        for (final int id : instruments.keySet())
+        {
+            ids[n++] = id;
+        }
+        java.util.Arrays.sort(ids);
+        return ids;
+    }
+
+    private static long packAscii(final String symbol, final int from)
+    {
+        long packed = 0;
+        for (int i = Math.min(symbol.length(), from + 8) - 1; i >= from; i--)
+        {
+            packed = (packed << 8) | (symbol.charAt(i) & 0xFF);
+        }
+        return packed;
+    }
+
+    private static String unpackAscii(final int length, final long chars0, final long chars8)
+    {
+        if (length < 1 || length > 16)
+        {
+            return null;
+        }
+        final char[] chars = new char[length];
+        for (int i = 0; i < length; i++)
+        {
+            chars[i] = (char)(((i < 8 ? chars0 >>> (8 * i) : chars8 >>> (8 * (i - 8)))) & 0xFF);
+        }
+        return new String(chars);
     }
 
     private static long mix(final long hash, final long value)
@@ -420,14 +621,8 @@ public final class Engine implements OrderBookListener
             reject(0, 0, instrumentId, RejectReason.BAD_INSTRUMENT);
             return;
         }
-        final OrderBook orderBook = mode == InstrumentMode.MATCHING ?
-            new OrderBook(instrumentId, tickSize, lotSize, limits.maxOrdersPerInstrument(), limits.maxFillsPerOrder(), this) :
-            null;
-        final LevelBook levelBook = mode == InstrumentMode.FEED ? new LevelBook(instrumentId, limits.maxLevelsPerSide(), this) : null;
-        final InstrumentState state = new InstrumentState(
-            instrumentId, symbol, priceScale, qtyScale, tickSize, lotSize, mode, orderBook, levelBook);
-        instruments.put(instrumentId, state);
-        bySymbol.put(symbol, state);
+        final InstrumentState state =
+            addInstrumentState(instrumentId, symbol, priceScale, qtyScale, tickSize, lotSize, mode);
 
         final long seq = nextSeq++;
         eventCount++;
@@ -443,6 +638,26 @@ public final class Engine implements OrderBookListener
             .mode(mode);
         position += MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength();
         state.lastDefinitionSeq = seq;
+    }
+
+    private InstrumentState addInstrumentState(
+        final int instrumentId,
+        final String symbol,
+        final int priceScale,
+        final int qtyScale,
+        final long tickSize,
+        final long lotSize,
+        final InstrumentMode mode)
+    {
+        final OrderBook orderBook = mode == InstrumentMode.MATCHING ? new OrderBook(
+            instrumentId, tickSize, lotSize, limits.maxOrdersPerInstrument(), limits.maxFillsPerOrder(), this) : null;
+        final LevelBook levelBook =
+            mode == InstrumentMode.FEED ? new LevelBook(instrumentId, limits.maxLevelsPerSide(), this) : null;
+        final InstrumentState state = new InstrumentState(
+            instrumentId, symbol, priceScale, qtyScale, tickSize, lotSize, mode, orderBook, levelBook);
+        instruments.put(instrumentId, state);
+        bySymbol.put(symbol, state);
+        return state;
     }
 
     private void onFeedTrade()

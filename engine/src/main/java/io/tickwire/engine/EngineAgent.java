@@ -34,6 +34,11 @@ import java.util.List;
  * append fails anyway (or anything else throws while an input is applied) it halts for good
  * ({@link EngineState#HALTED}): the failed batch is not visible in the journal, the engine's memory is ahead of
  * the journal by that batch, so it must not take another input; a restart recovers from the journal.
+ * <p>
+ * Snapshots (docs/architecture.md): before applying an input it writes a state snapshot into the journal when the
+ * journal's clock has entered a cycle newer than the recovery point (the cycle of the newest snapshot, or of the
+ * {@code JournalStart}), and, with {@code snapshotEveryBatches > 0}, after that many batches since the last one.
+ * An idle engine writes none; the first input of a new cycle pays for it.
  */
 public final class EngineAgent implements Agent, FragmentHandler
 {
@@ -45,6 +50,13 @@ public final class EngineAgent implements Agent, FragmentHandler
     private final Engine engine;
     private final Journal journal;
     private final long newJournalId;
+    private final long journalId;
+    private final long snapshotEveryBatches;
+    private final AtomicCounter snapshotsWritten;
+    private EngineSnapshots.Writer snapshots;
+    private long batchesSinceSnapshot;
+    private volatile int recoveryPointCycle;
+    private volatile long lastSnapshotSeq;
     private final List<UnsafeBuffer> startupInputs;
     private final Subscription ingress;
     private final EpochNanoClock clock;
@@ -70,6 +82,11 @@ public final class EngineAgent implements Agent, FragmentHandler
      * @param minFreeDiskBytes free space of the journal's file system below which inputs wait; 0 for no check.
      * @param state            set to the {@link EngineState#code()} of the current state.
      * @param failures         counts halts (failed appends and other errors while applying an input).
+     * @param journalId        the journal's identity (stamped on snapshots).
+     * @param recoveryPoint    the cycle recovery would start from today (that of the snapshot restored or of the
+     *                         {@code JournalStart}); ignored for a new journal.
+     * @param snapshotEveryBatches batches between two snapshots besides those at rolls; 0 for rolls only.
+     * @param snapshotsWritten counts snapshots written.
      */
     public EngineAgent(
         final Engine engine,
@@ -82,8 +99,16 @@ public final class EngineAgent implements Agent, FragmentHandler
         final AtomicCounter malformedInputs,
         final long minFreeDiskBytes,
         final AtomicCounter state,
-        final AtomicCounter failures)
+        final AtomicCounter failures,
+        final long journalId,
+        final int recoveryPoint,
+        final long snapshotEveryBatches,
+        final AtomicCounter snapshotsWritten)
     {
+        this.journalId = journalId;
+        this.recoveryPointCycle = recoveryPoint;
+        this.snapshotEveryBatches = snapshotEveryBatches;
+        this.snapshotsWritten = snapshotsWritten;
         this.engine = engine;
         this.journal = journal;
         this.newJournalId = newJournalId;
@@ -121,9 +146,11 @@ public final class EngineAgent implements Agent, FragmentHandler
                 .createdTime(clock.nanoTime())
                 .schemaVersion(JournalStartEncoder.SCHEMA_VERSION);
             writer.source(start);
-            writer.append(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+            final long index = writer.append(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+            recoveryPointCycle = journal.rollCycle().toCycle(index);
         }
         writer.source(engine.batchByteBuffer());
+        snapshots = new EngineSnapshots.Writer(writer);
         for (final UnsafeBuffer input : startupInputs)
         {
             apply(input, 0, input.capacity());
@@ -258,16 +285,48 @@ public final class EngineAgent implements Agent, FragmentHandler
 
     private void apply(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (journal.currentCycle() > recoveryPointCycle ||
+            (snapshotEveryBatches > 0 && batchesSinceSnapshot >= snapshotEveryBatches))
+        {
+            writeSnapshot();
+        }
         final int batchLength = engine.apply(buffer, offset, length, clock.nanoTime());
         if (batchLength > 0)
         {
             writer.append(batchLength);
+            batchesSinceSnapshot++;
             batchesJournaled.incrementRelease();
         }
         else
         {
             malformedInputs.incrementRelease();
         }
+    }
+
+    private void writeSnapshot()
+    {
+        final EngineSnapshots.Found written = snapshots.write(engine, journalId);
+        batchesSinceSnapshot = 0;
+        lastSnapshotSeq = written.snapshotSeq();
+        recoveryPointCycle = journal.rollCycle().toCycle(written.firstIndex());
+        snapshotsWritten.incrementRelease();
+    }
+
+    /**
+     * @return the oldest cycle a restart needs (any thread): that of the newest snapshot written or restored, or of
+     * the {@code JournalStart}. Cycles before it may be deleted.
+     */
+    public int recoveryPointCycle()
+    {
+        return recoveryPointCycle;
+    }
+
+    /**
+     * @return the seq of the last snapshot this agent wrote, 0 if none (any thread).
+     */
+    public long lastSnapshotSeq()
+    {
+        return lastSnapshotSeq;
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class EngineConfig
     private String instanceName = DEFAULT_INSTANCE;
     private boolean acceptForeignJournal;
     private long minFreeDiskBytes = DEFAULT_MIN_FREE_DISK_BYTES;
+    private long snapshotEveryBatches;
     private final List<java.util.function.Function<EngineNode, org.agrona.concurrent.Agent>> services = new ArrayList<>();
 
     /**
@@ -287,6 +288,29 @@ public final class EngineConfig
             throw new IllegalArgumentException("minFreeDiskBytes must not be negative");
         }
         this.minFreeDiskBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @return batches between two state snapshots besides the one at each roll cycle; 0 (default): only at rolls.
+     */
+    public long snapshotEveryBatches()
+    {
+        return snapshotEveryBatches;
+    }
+
+    /**
+     * The engine writes a state snapshot into the journal at the start of every roll cycle but the journal's first
+     * (docs/architecture.md, "Snapshots"); with {@code batches > 0} also after every {@code batches} batches, which
+     * bounds the batches a restart re-executes within a cycle.
+     */
+    public EngineConfig snapshotEveryBatches(final long batches)
+    {
+        if (batches < 0)
+        {
+            throw new IllegalArgumentException("snapshotEveryBatches must not be negative");
+        }
+        this.snapshotEveryBatches = batches;
         return this;
     }
 

@@ -46,6 +46,8 @@ public final class EngineNode implements AutoCloseable
     public static final int COUNTER_ENGINE_STATE = 7701_06;
     /** Halts: failed journal appends and other errors while applying an input. */
     public static final int COUNTER_ENGINE_FAILURES = 7701_07;
+    /** State snapshots written into the journal. */
+    public static final int COUNTER_SNAPSHOTS_WRITTEN = 7701_08;
 
     private final EngineConfig config;
     private final MediaDriver driver;
@@ -69,12 +71,15 @@ public final class EngineNode implements AutoCloseable
     /**
      * What start-up found in the journal.
      *
-     * @param journalId   the journal's identity (new or recovered).
-     * @param batches     batches replayed.
-     * @param nextSeq     the seq the engine continues from.
-     * @param nanos       how long recovery took.
+     * @param journalId     the journal's identity (new or recovered).
+     * @param batches       batches re-executed (after the snapshot, if one was restored).
+     * @param nextSeq       the seq the engine continues from.
+     * @param nanos         how long recovery took.
+     * @param snapshotSeq   the seq of the snapshot restored, 0 if none (the whole journal was re-executed).
+     * @param snapshotIndex the Chronicle index of the last part of the snapshot restored, -1 if none.
      */
-    public record RecoveryResult(long journalId, long batches, long nextSeq, long nanos)
+    public record RecoveryResult(
+        long journalId, long batches, long nextSeq, long nanos, long snapshotSeq, long snapshotIndex)
     {
     }
 
@@ -168,9 +173,13 @@ public final class EngineNode implements AutoCloseable
             }
             journalId = newJournal ? newJournalId() : recovery.journalId();
             new JournalOwner(config.instanceName(), journalId).write(config.journal().directory());
+            final AtomicCounter snapshots = client.addCounter(COUNTER_SNAPSHOTS_WRITTEN, "tickwire snapshots written");
+            final int recoveryPoint = recovery.snapshotIndex() >= 0 ?
+                j.rollCycle().toCycle(recovery.snapshotIndex()) : j.firstCycle();
             engineAgent = new EngineAgent(
                 engine, j, newJournal ? journalId : 0, startupInputs, ingress, clock, journaled, malformed,
-                config.minFreeDiskBytes(), stateCounter, failures);
+                config.minFreeDiskBytes(), stateCounter, failures, journalId, recoveryPoint,
+                config.snapshotEveryBatches(), snapshots);
             engineRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle()), ex ->
             {
                 if (!(ex instanceof org.agrona.concurrent.AgentTerminationException))
@@ -204,7 +213,7 @@ public final class EngineNode implements AutoCloseable
             }
             if (config.feedFile() != null)
             {
-                if (recovery.batches() > 0)
+                if (recovery.batches() > 0 || recovery.snapshotSeq() > 0)
                 {
                     throw new IllegalArgumentException("--feed needs a new journal: " + config.journal().directory() +
                         " already holds " + recovery.batches() + " batches and the file would be sequenced twice");
@@ -277,17 +286,24 @@ public final class EngineNode implements AutoCloseable
     }
 
     /**
-     * Replays every journaled batch into {@code engine}, checking each against re-execution.
+     * Recovers {@code engine} (a new one) from the journal: restores the newest whole snapshot, if the journal has
+     * one, then re-executes every batch after it (all batches when there is none), checking each against what the
+     * engine produces, byte for byte.
+     *
+     * @throws IllegalStateException if a batch diverges, or the journal starts after seq 1 (retention deleted its
+     *                               first cycles) and holds no usable snapshot.
      */
     public static RecoveryResult recover(final Journal journal, final Engine engine)
     {
         final long start = System.nanoTime();
+        final EngineSnapshots.Found snapshot = EngineSnapshots.restoreNewest(journal, engine);
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final JournalStartDecoder startDecoder = new JournalStartDecoder();
-        final long[] journalId = {0};
+        final long[] journalId = {snapshot != null ? snapshot.journalId() : 0};
         final long[] batches = {0};
         final IllegalStateException[] diverged = {null};
-        try (JournalReader reader = new JournalReader(journal))
+        try (JournalReader reader = snapshot != null ? JournalReader.after(journal, snapshot.lastIndex()) :
+            new JournalReader(journal))
         {
             while (reader.poll((buffer, length, index) ->
             {
@@ -307,6 +323,12 @@ public final class EngineNode implements AutoCloseable
                     {
                         throw diverged[0]; // a record after the diverging one: not a torn tail
                     }
+                    if (batches[0] == 0 && snapshot == null && firstSeqOf(buffer) != 1)
+                    {
+                        throw new IllegalStateException("journal at " + journal.config().directory() +
+                            " starts at seq " + firstSeqOf(buffer) +
+                            " (its older cycles were deleted) and holds no usable snapshot: it cannot be recovered");
+                    }
                     try
                     {
                         engine.recover(buffer, 0, length);
@@ -322,11 +344,12 @@ public final class EngineNode implements AutoCloseable
                     }
                     batches[0]++;
                 }
-                else
+                else if (!EngineSnapshots.isSnapshotPart(buffer, length))
                 {
                     throw new IllegalStateException("unexpected template " + header.templateId() + " at index " +
                         Long.toHexString(index));
                 }
+                // a later snapshot than the one restored (one that failed its checks, or an unfinished one): skipped
             }))
             {
                 // replaying
@@ -337,7 +360,14 @@ public final class EngineNode implements AutoCloseable
             throw new TornRecordException("the last batch, at seq " + engine.nextSeq() + ", " +
                 "ends in zeros where its replay does not: " + diverged[0].getMessage(), diverged[0]);
         }
-        return new RecoveryResult(journalId[0], batches[0], engine.nextSeq(), System.nanoTime() - start);
+        return new RecoveryResult(journalId[0], batches[0], engine.nextSeq(), System.nanoTime() - start,
+            snapshot != null ? snapshot.snapshotSeq() : 0, snapshot != null ? snapshot.lastIndex() : -1);
+    }
+
+    private static long firstSeqOf(final DirectBuffer batch)
+    {
+        return batch.getLong(MessageHeaderDecoder.ENCODED_LENGTH + BatchHeaderDecoder.firstSeqEncodingOffset(),
+            BatchHeaderDecoder.BYTE_ORDER);
     }
 
     /**
@@ -479,6 +509,23 @@ public final class EngineNode implements AutoCloseable
     public JournalRepair.Result repair()
     {
         return repair;
+    }
+
+    /**
+     * @return the oldest roll cycle a restart needs (readable from any thread): the cycle of the newest snapshot
+     * (written or restored) or of the {@code JournalStart}. Retention may delete every cycle before it.
+     */
+    public int recoveryPointCycle()
+    {
+        return engineAgent.recoveryPointCycle();
+    }
+
+    /**
+     * @return the seq of the newest snapshot this node wrote, 0 if none yet (readable from any thread).
+     */
+    public long lastSnapshotSeq()
+    {
+        return engineAgent.lastSnapshotSeq();
     }
 
     /**

@@ -2,6 +2,9 @@ package io.tickwire.engine;
 
 import io.tickwire.engine.journal.JournalConfig;
 import io.tickwire.engine.sim.InstrumentSpec;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -10,8 +13,10 @@ import java.nio.file.Path;
 
 /**
  * An engine in a child JVM, for crash tests. Args: journal dir, simulator rate, simulator seed, and optionally
- * minFreeDiskBytes (default 0: no free-space check), the market-data channel (default {@code aeron:ipc}) and the
- * embedded media driver's directory (default: a unique one; give one to delete it after a kill). Prints
+ * minFreeDiskBytes (default 0: no free-space check), the market-data channel (default {@code aeron:ipc}), the
+ * embedded media driver's directory (default, or {@code -}: a unique one; give one to delete it after a kill), the
+ * journal's roll cycle (a {@code RollCycles} name or {@code TEST_SECONDLY}; default {@code FAST_HOURLY}) and
+ * {@code snapshotEveryBatches} (default 0). Prints
  * {@code READY <nextSeq>} once running, then {@code STATE <EngineState>} whenever its state changes; on a
  * {@code STOP} line (or end of stdin) it stops cleanly and prints {@code HASH <stateHash> <nextSeq>}. The parent
  * kills it with SIGKILL at random moments.
@@ -24,8 +29,11 @@ public final class EngineChild
 
     public static void main(final String[] args) throws Exception
     {
+        final RollCycle rollCycle = args.length <= 6 ? RollCycles.FAST_HOURLY :
+            "TEST_SECONDLY".equals(args[6]) ? TestRollCycles.TEST_SECONDLY : JournalConfig.parseRollCycle(args[6]);
         final EngineConfig config = new EngineConfig()
-            .journal(JournalConfig.of(Path.of(args[0])))
+            .journal(JournalConfig.of(Path.of(args[0])).withRollCycle(rollCycle))
+            .snapshotEveryBatches(args.length > 7 ? Long.parseLong(args[7]) : 0)
             .instruments(InstrumentSpec.defaults(4))
             .simulatorRate(Double.parseDouble(args[1]))
             .simulatorSeed(Long.parseLong(args[2]))
@@ -34,7 +42,7 @@ public final class EngineChild
         {
             config.marketDataChannel(args[4]);
         }
-        if (args.length > 5)
+        if (args.length > 5 && !"-".equals(args[5]))
         {
             config.aeronDirectory(args[5]);
         }

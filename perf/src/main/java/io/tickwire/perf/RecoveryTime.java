@@ -5,6 +5,7 @@ import io.tickwire.codecs.sbe.MessageHeaderEncoder;
 import io.tickwire.engine.Engine;
 import io.tickwire.engine.EngineLimits;
 import io.tickwire.engine.EngineNode;
+import io.tickwire.engine.EngineSnapshots;
 import io.tickwire.engine.Inputs;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalConfig;
@@ -31,13 +32,19 @@ import java.util.stream.Stream;
  * each with a freshly opened journal. The page cache stays warm (the journal was just written): this measures
  * the engine's replay, not the disk.
  * <pre>
- * RecoveryTime [--events N] [--instruments K] [--runs R] [--dir BASE] [--keep]
+ * RecoveryTime [--events N] [--instruments K] [--runs R] [--dir BASE] [--keep] [--snapshot-every BATCHES]
  * RecoveryTime --recover-only DIR [--runs R]        (time recovery of an existing journal, e.g. in a cold JVM)
+ * RecoveryTime --snapshot-orders N [--runs R]         (time writing and restoring a snapshot of N resting orders)
  * </pre>
+ * With {@code --snapshot-every} the writer also writes an engine snapshot every that many batches (as
+ * {@code --snapshot-every} of the engine does), and recovery restores the newest one and re-executes the rest.
  * Without {@code --keep} the journal directory is deleted at the end. Run with the Tickwire JVM flags.
  */
 public final class RecoveryTime
 {
+    private static final java.lang.management.ThreadMXBean CPU =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+
     private RecoveryTime()
     {
     }
@@ -50,6 +57,8 @@ public final class RecoveryTime
         String base = System.getProperty("java.io.tmpdir");
         boolean keep = false;
         Path recoverOnly = null;
+        long snapshotEvery = 0;
+        int snapshotOrders = 0;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -60,12 +69,19 @@ public final class RecoveryTime
                 case "--dir" -> base = args[++i];
                 case "--keep" -> keep = true;
                 case "--recover-only" -> recoverOnly = Paths.get(args[++i]);
+                case "--snapshot-every" -> snapshotEvery = Long.parseLong(args[++i]);
+                case "--snapshot-orders" -> snapshotOrders = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         System.out.printf("java %s, %s, %d cpus%n", System.getProperty("java.version"), System.getProperty("java.vm.name"),
             Runtime.getRuntime().availableProcessors());
 
+        if (snapshotOrders > 0)
+        {
+            snapshotOfOrders(Paths.get(base), snapshotOrders, runs);
+            return;
+        }
         if (recoverOnly != null)
         {
             report(recoverOnly);
@@ -76,7 +92,7 @@ public final class RecoveryTime
         final Path dir = Files.createTempDirectory(Paths.get(base), "tickwire-recovery");
         try
         {
-            final long[] written = write(dir, events, instruments);
+            final long[] written = write(dir, events, instruments, snapshotEvery);
             report(dir);
             recoverRuns(dir, runs, written[0], written[1]);
         }
@@ -97,7 +113,8 @@ public final class RecoveryTime
     /**
      * @return {batches, nextSeq}.
      */
-    private static long[] write(final Path dir, final long targetEvents, final int instruments)
+    private static long[] write(
+        final Path dir, final long targetEvents, final int instruments, final long snapshotEvery)
     {
         final List<InstrumentSpec> specs = InstrumentSpec.defaults(instruments);
         final MarketSimulator simulator = new MarketSimulator(new SimulatorConfig().seed(1).instruments(specs));
@@ -106,6 +123,10 @@ public final class RecoveryTime
         long batches = 0;
         long inputs = 0;
         long batchBytes = 0;
+        long snapshotCount = 0;
+        long snapshotNanos = 0;
+        long snapshotMaxNanos = 0;
+        long lastSnapshotSeq = 0;
         final long start = System.nanoTime();
         try (Journal journal = Journal.open(JournalConfig.of(dir));
             JournalWriter writer = journal.createWriter())
@@ -120,6 +141,7 @@ public final class RecoveryTime
             writer.append(MessageHeaderEncoder.ENCODED_LENGTH + journalStart.encodedLength());
 
             writer.source(engine.batchByteBuffer());
+            final EngineSnapshots.Writer snapshots = new EngineSnapshots.Writer(writer);
             for (final InstrumentSpec spec : specs)
             {
                 final UnsafeBuffer add = Inputs.addInstrument(spec);
@@ -142,7 +164,22 @@ public final class RecoveryTime
                 writer.append(length);
                 batchBytes += length;
                 batches++;
+                if (snapshotEvery > 0 && batches % snapshotEvery == 0)
+                {
+                    final long before = System.nanoTime();
+                    final EngineSnapshots.Found found = snapshots.write(engine, 0x5EED_0001L);
+                    final long took = System.nanoTime() - before;
+                    snapshotCount++;
+                    snapshotNanos += took;
+                    snapshotMaxNanos = Math.max(snapshotMaxNanos, took);
+                    lastSnapshotSeq = found.snapshotSeq();
+                }
             }
+        }
+        if (snapshotCount > 0)
+        {
+            System.out.printf("snapshots: %d written, mean %.1f us, max %.1f us each; the last at seq %d%n",
+                snapshotCount, snapshotNanos / 1e3 / snapshotCount, snapshotMaxNanos / 1e3, lastSnapshotSeq);
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
         final long eventCount = engine.nextSeq() - 1;
@@ -196,22 +233,89 @@ public final class RecoveryTime
         for (int run = 1; run <= runs; run++)
         {
             final long start = System.nanoTime();
+            final long startCpu = CPU.getCurrentThreadCpuTime();
             final EngineNode.RecoveryResult result;
             try (Journal journal = Journal.open(JournalConfig.of(dir)))
             {
                 result = EngineNode.recover(journal, new Engine(EngineLimits.defaults()));
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("recovery run %d: thread CPU time %.3f s%n", run,
+                (CPU.getCurrentThreadCpuTime() - startCpu) / 1e9);
             final long events = result.nextSeq() - 1;
             System.out.printf("recovery run %d: batches=%d events=%d: recover() %.3f s, open+recover+close %.3f s; " +
                 "%.2f M batches/s, %.2f M events/s%n",
                 run, result.batches(), events, result.nanos() / 1e9, seconds,
                 result.batches() / (result.nanos() / 1e9) / 1e6, events / (result.nanos() / 1e9) / 1e6);
-            if (expectBatches >= 0 && (result.batches() != expectBatches || result.nextSeq() != expectNextSeq))
+            if (result.snapshotSeq() > 0)
+            {
+                System.out.printf("  restored the snapshot at seq %d, then re-executed %d batches%n",
+                    result.snapshotSeq(), result.batches());
+            }
+            if (expectBatches >= 0 && (result.nextSeq() != expectNextSeq ||
+                (result.snapshotSeq() == 0 && result.batches() != expectBatches)))
             {
                 throw new IllegalStateException("recovered " + result + ", wrote " + expectBatches + " batches, next seq " +
                     expectNextSeq);
             }
+        }
+    }
+
+    /**
+     * Times writing a snapshot of one instrument holding {@code orders} resting limit orders (on 4,000 price
+     * levels a side) into a journal, finding and restoring it into a new engine.
+     */
+    private static void snapshotOfOrders(final Path base, final int orders, final int runs) throws IOException
+    {
+        final EngineLimits limits = new EngineLimits(4, orders + 1, 256, 4096);
+        final Engine engine = new Engine(limits);
+        final Path dir = Files.createTempDirectory(base, "tickwire-snapshot");
+        try (Journal journal = Journal.open(JournalConfig.of(dir)); JournalWriter writer = journal.createWriter())
+        {
+            writer.source(engine.batchByteBuffer());
+            final UnsafeBuffer input = new UnsafeBuffer(ByteBuffer.allocateDirect(256));
+            final io.tickwire.codecs.sbe.AddInstrumentEncoder add = new io.tickwire.codecs.sbe.AddInstrumentEncoder();
+            add.wrapAndApplyHeader(input, 0, new MessageHeaderEncoder()).instrumentId(1).symbol("SNAP")
+                .priceScale((byte)2).qtyScale((byte)0).tickSize(1).lotSize(1)
+                .mode(io.tickwire.codecs.sbe.InstrumentMode.MATCHING);
+            writer.append(engine.apply(input, 0, MessageHeaderEncoder.ENCODED_LENGTH + add.encodedLength(), 1));
+            final io.tickwire.codecs.sbe.NewOrderEncoder order = new io.tickwire.codecs.sbe.NewOrderEncoder();
+            for (int i = 1; i <= orders; i++)
+            {
+                final boolean buy = (i & 1) == 0;
+                order.wrapAndApplyHeader(input, 0, new MessageHeaderEncoder()).participantId(1 + i % 7).clientOrderId(i)
+                    .instrumentId(1).side(buy ? io.tickwire.codecs.sbe.Side.BUY : io.tickwire.codecs.sbe.Side.SELL)
+                    .orderType(io.tickwire.codecs.sbe.OrderType.LIMIT).price(buy ? 1 + i % 4_000 : 5_000 + i % 4_000)
+                    .quantity(1 + i % 9);
+                writer.append(engine.apply(input, 0, MessageHeaderEncoder.ENCODED_LENGTH + order.encodedLength(), i));
+            }
+            final EngineSnapshots.Writer snapshots = new EngineSnapshots.Writer(writer);
+            for (int run = 1; run <= runs; run++)
+            {
+                final long start = System.nanoTime();
+                final long startCpu = CPU.getCurrentThreadCpuTime();
+                final EngineSnapshots.Found found = snapshots.write(engine, 1);
+                final long wrote = System.nanoTime() - start;
+                final long wroteCpu = CPU.getCurrentThreadCpuTime() - startCpu;
+                final Engine restored = new Engine(limits); // allocates the book's pools: not timed
+                final long restoreStart = System.nanoTime();
+                final long restoreCpuStart = CPU.getCurrentThreadCpuTime();
+                final EngineSnapshots.Found again = EngineSnapshots.restoreNewest(journal, restored);
+                final long restoreNanos = System.nanoTime() - restoreStart;
+                final long restoreCpu = CPU.getCurrentThreadCpuTime() - restoreCpuStart;
+                if (again == null || again.firstIndex() != found.firstIndex() ||
+                    restored.stateHash() != engine.stateHash())
+                {
+                    throw new IllegalStateException("restored a different state");
+                }
+                System.out.printf("snapshot of %d orders: %d parts; write %.1f ms (%.1f ms CPU); find + restore " +
+                    "%.1f ms (%.1f ms CPU)%n", orders, found.parts(), wrote / 1e6, wroteCpu / 1e6, restoreNanos / 1e6,
+                    restoreCpu / 1e6);
+            }
+        }
+        finally
+        {
+            TempJournal.deleteRecursively(dir);
         }
     }
 }

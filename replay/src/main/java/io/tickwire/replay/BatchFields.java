@@ -2,6 +2,7 @@ package io.tickwire.replay;
 
 import io.tickwire.codecs.sbe.AddInstrumentDecoder;
 import io.tickwire.codecs.sbe.BatchHeaderDecoder;
+import io.tickwire.codecs.sbe.EngineSnapshotDecoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 
@@ -31,6 +32,32 @@ final class BatchFields
         return length >= MIN_LENGTH &&
             buffer.getShort(TEMPLATE_OFFSET, ORDER) == BatchHeaderDecoder.TEMPLATE_ID &&
             buffer.getShort(SCHEMA_OFFSET, ORDER) == BatchHeaderDecoder.SCHEMA_ID;
+    }
+
+    /**
+     * @return true if the excerpt is an engine snapshot part ({@code EngineSnapshot}): not a batch.
+     */
+    static boolean isSnapshotPart(final DirectBuffer buffer, final int length)
+    {
+        return length >= MessageHeaderDecoder.ENCODED_LENGTH + EngineSnapshotDecoder.BLOCK_LENGTH &&
+            buffer.getShort(TEMPLATE_OFFSET, ORDER) == EngineSnapshotDecoder.TEMPLATE_ID &&
+            buffer.getShort(SCHEMA_OFFSET, ORDER) == EngineSnapshotDecoder.SCHEMA_ID;
+    }
+
+    /**
+     * @return a snapshot part's {@code snapshotSeq}: the end seq of the batch before it.
+     */
+    static long snapshotSeq(final DirectBuffer buffer)
+    {
+        return buffer.getLong(BLOCK_OFFSET + EngineSnapshotDecoder.snapshotSeqEncodingOffset(), ORDER);
+    }
+
+    /**
+     * @return a snapshot part's {@code engineTime}: that of the batch before it.
+     */
+    static long snapshotTime(final DirectBuffer buffer)
+    {
+        return buffer.getLong(BLOCK_OFFSET + EngineSnapshotDecoder.engineTimeEncodingOffset(), ORDER);
     }
 
     static long firstSeq(final DirectBuffer buffer)

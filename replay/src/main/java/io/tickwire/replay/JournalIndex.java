@@ -26,7 +26,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Every batch has {@code firstSeq} and {@code eventCount} and holds seqs
  * {@code [firstSeq, firstSeq + eventCount)}; the end {@code firstSeq + eventCount} never decreases in journal
  * order. A batch with {@code eventCount} 0 (a rejected input) holds no seq; its {@code firstSeq} is the next
- * seq. The journal's first excerpt ({@code JournalStart}) is not a batch and is never returned.
+ * seq. The journal's first excerpt ({@code JournalStart}) and engine snapshots ({@code EngineSnapshot} parts,
+ * which open each later cycle and may sit between two batches) are not batches and are never returned.
  * <ul>
  *   <li>{@link #indexOfSeq(long)}: the first batch whose end is after {@code seq}. For a retained seq that is
  *   the batch containing it; zero-event batches never match, since they contain nothing.</li>
@@ -105,6 +106,7 @@ public final class JournalIndex implements AutoCloseable
     private long probeFirstSeq;
     private long probeEnd;
     private long probeTime;
+    private boolean probeSnapshot;
     private long foundIndex;
     private boolean answerVisible;
     private long journalId;
@@ -481,6 +483,12 @@ public final class JournalIndex implements AutoCloseable
         {
             return Long.MAX_VALUE;
         }
+        if (result == NOT_A_BATCH && probeSnapshot && mode != BY_VISIBILITY)
+        {
+            // An engine snapshot between two batches: its seq is the end of the batch before it, its time that
+            // batch's time, so keys stay in order and a search never stops on it (the batch before it ties).
+            return mode == BY_END_SEQ ? probeEnd : probeTime;
+        }
         if (result == NOT_A_BATCH || mode == BY_VISIBILITY)
         {
             return Long.MIN_VALUE;
@@ -762,6 +770,12 @@ public final class JournalIndex implements AutoCloseable
             final int length = JournalReader.wrap(dc, view);
             if (!BatchFields.isBatch(view, length))
             {
+                probeSnapshot = BatchFields.isSnapshotPart(view, length);
+                if (probeSnapshot)
+                {
+                    probeEnd = BatchFields.snapshotSeq(view);
+                    probeTime = BatchFields.snapshotTime(view);
+                }
                 return NOT_A_BATCH;
             }
             probeFirstSeq = BatchFields.firstSeq(view);

@@ -36,9 +36,11 @@ import java.util.List;
  * mapped until released) and moves on to the next cycle; Chronicle logs that the cycle was deleted under it.
  * A reader that wants an older seq gets {@code BEFORE_RETAINED}.
  * <p>
- * <b>Not for the journal of a running engine yet.</b> The journal is the engine's only state: recovery replays
- * it from seq 1 and refuses a journal whose first batch does not start there, and a gateway warm-starts its
- * books from the journal. Until the engine writes snapshots, retention is for archives and replay copies.
+ * <b>A running engine's journal</b>: the engine restarts from its newest state snapshot (docs/architecture.md,
+ * "Snapshots"), so the cycle holding that snapshot and every later one must stay: pass its cycle as
+ * {@code keepFromCycle} ({@link io.tickwire.engine.EngineNode#recoveryPointCycle()}, or the cycle of
+ * {@link io.tickwire.engine.EngineSnapshots#newest} for a journal at rest). {@link RetentionAgent} does that on
+ * a live engine ({@code tickwire engine --retain-cycles N}).
  */
 public final class JournalRetention
 {
@@ -64,6 +66,15 @@ public final class JournalRetention
      */
     public static Result keepNewestCycles(final Journal journal, final int keep)
     {
+        return keepNewestCycles(journal, keep, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Keeps the newest {@code keep} cycle files and deletes the older ones, but never {@code keepFromCycle} or a
+     * later cycle (the cycle an engine's recovery starts from).
+     */
+    public static Result keepNewestCycles(final Journal journal, final int keep, final int keepFromCycle)
+    {
         if (keep < 1)
         {
             throw new IllegalArgumentException("keep at least one cycle, got " + keep);
@@ -72,7 +83,7 @@ public final class JournalRetention
         final int limit = cycles.length > keep ? cycles[cycles.length - keep] : Integer.MIN_VALUE;
         try (JournalIndex index = new JournalIndex(journal))
         {
-            return deleteCyclesBefore(journal, index, limit);
+            return deleteCyclesBefore(journal, index, Math.min(limit, keepFromCycle));
         }
     }
 
@@ -82,11 +93,19 @@ public final class JournalRetention
      */
     public static Result deleteOlderThan(final Journal journal, final long epochNanos)
     {
+        return deleteOlderThan(journal, epochNanos, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #deleteOlderThan(Journal, long)}, but never deleting {@code keepFromCycle} or a later cycle.
+     */
+    public static Result deleteOlderThan(final Journal journal, final long epochNanos, final int keepFromCycle)
+    {
         try (JournalIndex index = new JournalIndex(journal))
         {
             final long first = index.indexAtOrAfterTime(epochNanos);
             final int limit = first >= 0 ? journal.rollCycle().toCycle(first) : Integer.MAX_VALUE;
-            return deleteCyclesBefore(journal, index, limit);
+            return deleteCyclesBefore(journal, index, Math.min(limit, keepFromCycle));
         }
     }
 

@@ -13,6 +13,7 @@ import io.tickwire.codecs.sbe.TickerDecoder;
 import io.tickwire.codecs.sbe.TradeDecoder;
 import io.tickwire.engine.Engine;
 import io.tickwire.engine.EngineLimits;
+import io.tickwire.engine.EngineSnapshots;
 import io.tickwire.engine.TestInputs;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalConfig;
@@ -69,6 +70,7 @@ final class JournalFixture implements AutoCloseable
     final Journal journal;
     final Engine engine = new Engine(EngineLimits.defaults());
     private JournalWriter writer;
+    private EngineSnapshots.Writer snapshots;
     final Random random;
     final long rollMillis;
     long engineTime = T0;
@@ -133,6 +135,18 @@ final class JournalFixture implements AutoCloseable
     }
 
     /**
+     * Writes an engine snapshot of the fixture's engine, as the engine agent does between two inputs.
+     */
+    EngineSnapshots.Found snapshot()
+    {
+        if (snapshots == null)
+        {
+            snapshots = new EngineSnapshots.Writer(writer());
+        }
+        return snapshots.write(engine, 0x5EED_0000_0000_0001L);
+    }
+
+    /**
      * Closes the writer (on the thread that wrote).
      */
     void closeWriter()
@@ -141,6 +155,7 @@ final class JournalFixture implements AutoCloseable
         {
             writer.close();
             writer = null;
+            snapshots = null;
         }
     }
 
@@ -175,6 +190,15 @@ final class JournalFixture implements AutoCloseable
      */
     JournalFixture writeManyCycles(final int batches)
     {
+        return writeManyCycles(batches, false);
+    }
+
+    /**
+     * As {@link #writeManyCycles(int)}; with {@code snapshots}, also engine snapshots where a running engine writes
+     * them: one opening each new cycle, and some between two batches (as {@code snapshotEveryBatches} does).
+     */
+    JournalFixture writeManyCycles(final int batches, final boolean snapshots)
+    {
         start(0x5EED_0000_0000_0001L);
         roll();
         addInstrument();
@@ -187,6 +211,14 @@ final class JournalFixture implements AutoCloseable
             {
                 roll();
                 untilRoll = 100 + random.nextInt(400);
+                if (snapshots)
+                {
+                    snapshot();
+                }
+            }
+            else if (snapshots && random.nextInt(150) == 0)
+            {
+                snapshot();
             }
             if (i == batches / 2)
             {

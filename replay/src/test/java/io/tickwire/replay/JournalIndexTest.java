@@ -50,11 +50,26 @@ class JournalIndexTest
         everySeqAndTimes(RollCycles.FIVE_MINUTELY, 12_000);
     }
 
+    /**
+     * Engine snapshots open each cycle and sit between some batches: they are not batches, and lookups by seq and
+     * by time still equal a linear scan (a snapshot's seq and time tie with the batch before it).
+     */
+    @Test
+    void everySeqAndTimesMatchALinearScanWithEngineSnapshotsBetweenBatches()
+    {
+        everySeqAndTimes(TestRollCycles.TEST_SECONDLY, 6_000, true);
+    }
+
     private void everySeqAndTimes(final RollCycle rollCycle, final int batchCount)
     {
-        final Random random = seeded("JournalIndexTest.everySeq " + rollCycle);
+        everySeqAndTimes(rollCycle, batchCount, false);
+    }
+
+    private void everySeqAndTimes(final RollCycle rollCycle, final int batchCount, final boolean snapshots)
+    {
+        final Random random = seeded("JournalIndexTest.everySeq " + rollCycle + (snapshots ? " snapshots" : ""));
         try (JournalFixture fixture = new JournalFixture(dir.resolve("journal"), random, rollCycle)
-            .writeManyCycles(batchCount);
+            .writeManyCycles(batchCount, snapshots);
             JournalIndex index = new JournalIndex(fixture.journal))
         {
             final List<BatchRef> batches = JournalFixture.scan(fixture.journal);

@@ -172,7 +172,8 @@ class ReplayServerTest
         final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
         System.out.println("ReplayServerTest seed=" + seed);
         final Random random = new Random(seed);
-        try (JournalFixture fixture = journal(random, 3_000))
+        // with engine snapshots opening each cycle and between batches: never served, they are not batches
+        try (JournalFixture fixture = new JournalFixture(dir.resolve("journal"), random).writeManyCycles(3_000, true))
         {
             startServer(fixture, 4);
             final long lastSeq = JournalFixture.scan(fixture.journal).stream()

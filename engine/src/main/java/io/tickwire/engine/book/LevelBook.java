@@ -176,6 +176,62 @@ public final class LevelBook
         return hashSide(asks, hashSide(bids, StateHash.INITIAL));
     }
 
+    /**
+     * Writes every level for a snapshot: for bids then asks, {@code int levelCount}, then per level from the worst
+     * price to the best {@code long price, long quantity}. Allocates nothing.
+     */
+    public void writeState(final StateWriter out)
+    {
+        writeSide(bids, out);
+        writeSide(asks, out);
+    }
+
+    /**
+     * Loads what {@link #writeState} wrote into this empty book, reporting nothing to the listener.
+     *
+     * @throws IllegalStateException if the book is not empty or the state is malformed (levels out of order, a
+     *                               price or quantity not positive, more than {@code maxLevelsPerSide} levels).
+     */
+    public void readState(final StateReader in)
+    {
+        if (bids.size != 0 || asks.size != 0)
+        {
+            throw new IllegalStateException("level book of instrument " + instrumentId + " is not empty");
+        }
+        readSide(bids, in);
+        readSide(asks, in);
+    }
+
+    private static void writeSide(final Ladder ladder, final StateWriter out)
+    {
+        out.putInt(ladder.size);
+        for (int i = 0; i < ladder.size; i++)
+        {
+            out.putLong(ladder.priceAt(i));
+            out.putLong(ladder.quantities[i]);
+        }
+    }
+
+    private void readSide(final Ladder ladder, final StateReader in)
+    {
+        final int levels = in.getInt();
+        if (levels < 0 || levels > maxLevelsPerSide)
+        {
+            throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level count " + levels);
+        }
+        for (int i = 0; i < levels; i++)
+        {
+            final long price = in.getLong();
+            final long quantity = in.getLong();
+            if (price <= 0 || quantity <= 0 || ladder.search(price) != -ladder.size - 1)
+            {
+                throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level " + price +
+                    " of " + quantity + " (not positive, or not better than the levels before it)");
+            }
+            ladder.insertAt(ladder.size, price, quantity);
+        }
+    }
+
     public int instrumentId()
     {
         return instrumentId;

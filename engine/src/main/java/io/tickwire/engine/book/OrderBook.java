@@ -366,6 +366,99 @@ public final class OrderBook
         return hashSide(asks, hashSide(bids, StateHash.INITIAL));
     }
 
+    /**
+     * Writes every live order for a snapshot: for bids then asks, {@code int levelCount}, then per level from the
+     * worst price to the best {@code long price, int orderCount} and per order in time priority
+     * {@code long orderKey, long openQuantity}. O(orders); allocates nothing.
+     */
+    public void writeState(final StateWriter out)
+    {
+        writeSide(bids, out);
+        writeSide(asks, out);
+    }
+
+    /**
+     * Loads what {@link #writeState} wrote into this empty book, reporting nothing to the listener: afterwards the
+     * book behaves exactly as the one that wrote it (same levels, same time priority).
+     *
+     * @throws IllegalStateException if the book is not empty or the state is malformed (levels out of order, an
+     *                               invalid price or quantity, a duplicate key, more orders than {@code maxOrders}).
+     */
+    public void readState(final StateReader in)
+    {
+        if (!ordersByKey.isEmpty() || bids.size() != 0 || asks.size() != 0)
+        {
+            throw new IllegalStateException("book of instrument " + instrumentId + " is not empty");
+        }
+        readSide(bids, in);
+        readSide(asks, in);
+    }
+
+    private static void writeSide(final BookSide bookSide, final StateWriter out)
+    {
+        final int count = bookSide.size();
+        out.putInt(count);
+        for (int rank = count - 1; rank >= 0; rank--)
+        {
+            final PriceLevel level = bookSide.byRank(rank);
+            out.putLong(level.price);
+            out.putInt(level.orderCount);
+            for (RestingOrder order = level.head; order != null; order = order.next)
+            {
+                out.putLong(order.key);
+                out.putLong(order.quantity);
+            }
+        }
+    }
+
+    private void readSide(final BookSide bookSide, final StateReader in)
+    {
+        final int levels = in.getInt();
+        if (levels < 0 || levels > maxOrders)
+        {
+            throw malformed("level count " + levels);
+        }
+        for (int i = 0; i < levels; i++)
+        {
+            final long price = in.getLong();
+            final int orders = in.getInt();
+            if (checkPrice(price) != null || orders < 1)
+            {
+                throw malformed("level " + price + " with " + orders + " orders");
+            }
+            final int index = bookSide.search(price);
+            if (index != -bookSide.size() - 1)
+            {
+                throw malformed("level " + price + " is not better than the levels before it");
+            }
+            final PriceLevel level = freeLevels;
+            freeLevels = level.nextFree;
+            level.init(bookSide.side, price);
+            bookSide.insertAt(bookSide.size(), level);
+            for (int j = 0; j < orders; j++)
+            {
+                final long key = in.getLong();
+                final long quantity = in.getLong();
+                if (quantity <= 0 || quantity % lotSize != 0 || ordersByKey.containsKey(key) || freeOrders == null)
+                {
+                    throw malformed("order " + key + " of " + quantity + " (duplicate, bad quantity or over " +
+                        maxOrders + " orders)");
+                }
+                final RestingOrder order = freeOrders;
+                freeOrders = order.next;
+                order.key = key;
+                order.quantity = quantity;
+                ordersByKey.put(key, order);
+                level.append(order);
+            }
+        }
+    }
+
+    private IllegalStateException malformed(final String what)
+    {
+        return new IllegalStateException("snapshot of instrument " + instrumentId + ": " + what);
+    }
+
     public int instrumentId()
     {
         return instrumentId;

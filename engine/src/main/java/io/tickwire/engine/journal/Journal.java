@@ -1,5 +1,6 @@
 package io.tickwire.engine.journal;
 
+import io.tickwire.codecs.sbe.EngineSnapshotDecoder;
 import io.tickwire.codecs.sbe.JournalStartDecoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -255,8 +256,9 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * @return the journal identity from its {@code JournalStart} excerpt, or 0 if the journal is empty or
-     * does not start with one.
+     * @return the journal identity from its first excerpt: its {@code JournalStart}, or, when retention deleted
+     * the cycle holding that, the engine snapshot that starts every later cycle; 0 if the journal is empty or
+     * starts with neither.
      */
     public long readJournalId()
     {
@@ -275,6 +277,14 @@ public final class Journal implements AutoCloseable
                 return 0;
             }
             header.wrap(view, 0);
+            if (header.schemaId() == EngineSnapshotDecoder.SCHEMA_ID &&
+                header.templateId() == EngineSnapshotDecoder.TEMPLATE_ID &&
+                length >= MessageHeaderDecoder.ENCODED_LENGTH + EngineSnapshotDecoder.BLOCK_LENGTH)
+            {
+                final EngineSnapshotDecoder snapshot = new EngineSnapshotDecoder();
+                snapshot.wrapAndApplyHeader(view, 0, header);
+                return snapshot.journalId();
+            }
             if (header.schemaId() != JournalStartDecoder.SCHEMA_ID || header.templateId() != JournalStartDecoder.TEMPLATE_ID)
             {
                 return 0;

@@ -4,6 +4,7 @@ import io.tickwire.codecs.BatchReader;
 import io.tickwire.codecs.sbe.BatchHeaderDecoder;
 import io.tickwire.codecs.sbe.JournalStartDecoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
+import io.tickwire.engine.EngineSnapshots;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.SetTimeProvider;
@@ -30,8 +31,9 @@ import java.util.stream.Stream;
  * zeros: an excerpt cut in the middle reads as its first bytes followed by zeros, and Chronicle's own index
  * and write position still point past the cut (its appends would land beyond a hole no reader crosses). The
  * last cycle is <em>damaged</em> when any of these holds: an excerpt of it ends beyond the file's size as
- * found before opening, an excerpt does not frame as a Tickwire record (a {@code JournalStart} or a batch
- * whose messages exactly fill it), Chronicle's last index is not the last whole excerpt read, or Chronicle
+ * found before opening, an excerpt does not frame as a Tickwire record (a {@code JournalStart}, a batch
+ * whose messages exactly fill it, or an {@code EngineSnapshot} part whose state data exactly fills it),
+ * Chronicle's last index is not the last whole excerpt read, or Chronicle
  * fails reading it. A damaged last cycle is rewritten with its whole excerpts only (same cycle, same
  * Chronicle indices), and the damaged file is kept beside it as {@code <name>.damaged-<epoch millis>}
  * (Chronicle ignores it). The engine then recovers from the repaired journal as usual, which checks every
@@ -290,6 +292,10 @@ public final class JournalRepair
         {
             return MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() == length ? null :
                 "JournalStart of " + length + " bytes";
+        }
+        if (EngineSnapshots.isSnapshotPart(view, length))
+        {
+            return EngineSnapshots.frameError(view, length);
         }
         if (header.templateId() != BatchHeaderDecoder.TEMPLATE_ID)
         {

@@ -18,6 +18,8 @@ public final class JournalWriter implements AutoCloseable
 {
     private final ExcerptAppender appender;
     private BytesStore<?, ByteBuffer> source;
+    private ByteBuffer otherBuffer;
+    private BytesStore<?, ByteBuffer> otherSource;
 
     JournalWriter(final ExcerptAppender appender)
     {
@@ -47,6 +49,30 @@ public final class JournalWriter implements AutoCloseable
         {
             final Bytes<?> bytes = dc.wire().bytes();
             bytes.write(source, 0L, length);
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /**
+     * Appends {@code [0, length)} of another direct buffer as one excerpt (records other than batches, such as
+     * snapshot parts); the source set by {@link #source} stays as it is.
+     *
+     * @return the Chronicle index of the excerpt.
+     */
+    public long append(final ByteBuffer directBuffer, final int length)
+    {
+        if (directBuffer != otherBuffer)
+        {
+            if (!directBuffer.isDirect())
+            {
+                throw new IllegalArgumentException("a direct ByteBuffer is required");
+            }
+            otherBuffer = directBuffer;
+            otherSource = BytesStore.wrap(directBuffer);
+        }
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(otherSource, 0L, length);
         }
         return appender.lastIndexAppended();
     }
