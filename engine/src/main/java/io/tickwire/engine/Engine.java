@@ -389,39 +389,33 @@ public final class Engine implements OrderBookListener
         int previousId = 0;
         for (int i = 0; i < count; i++)
         {
-            final int id = in.getInt();
-            final int symbolLength = in.getInt();
-            final long chars0 = in.getLong();
-            final long chars8 = in.getLong();
-            final int priceScale = in.getInt();
-            final int qtyScale = in.getInt();
-            final long tickSize = in.getLong();
-            final long lotSize = in.getLong();
-            final InstrumentMode mode = mode((short)in.getInt());
-            final String symbol = unpackAscii(symbolLength, chars0, chars8);
+            final SnapshotVisitor.Instrument h = readInstrument(in);
+            final int id = h.id();
+            final String symbol = h.symbol();
             if (id <= previousId || id > EngineLimits.MAX_INSTRUMENT_ID || symbol == null || !Symbols.isValid(symbol) ||
-                bySymbol.containsKey(symbol) || priceScale < 0 || priceScale > 9 || qtyScale < 0 || qtyScale > 9 ||
-                tickSize < 1 || lotSize < 1 || mode == null)
+                bySymbol.containsKey(symbol) || h.priceScale() < 0 || h.priceScale() > 9 || h.qtyScale() < 0 ||
+                h.qtyScale() > 9 || h.tickSize() < 1 || h.lotSize() < 1 || h.mode() == null)
             {
                 throw new IllegalStateException("snapshot instrument " + i + " (id " + id + ", symbol " + symbol +
                     ") is invalid");
             }
             previousId = id;
-            final InstrumentState s = addInstrumentState(id, symbol, priceScale, qtyScale, tickSize, lotSize, mode);
-            s.lastDefinitionSeq = seqBefore(snapshotSeq, in.getLong());
-            s.lastTradeSeq = seqBefore(snapshotSeq, in.getLong());
-            s.lastBookSeq = seqBefore(snapshotSeq, in.getLong());
-            s.lastTickerSeq = seqBefore(snapshotSeq, in.getLong());
-            s.lastPrice = in.getLong();
-            s.lastQty = in.getLong();
-            s.volume = in.getLong();
-            s.tickerBid = in.getLong();
-            s.tickerBidQty = in.getLong();
-            s.tickerAsk = in.getLong();
-            s.tickerAskQty = in.getLong();
-            s.tickerLast = in.getLong();
-            s.tickerLastQty = in.getLong();
-            s.tickerVolume = in.getLong();
+            final InstrumentState s = addInstrumentState(
+                id, symbol, h.priceScale(), h.qtyScale(), h.tickSize(), h.lotSize(), h.mode());
+            s.lastDefinitionSeq = seqBefore(snapshotSeq, h.lastDefinitionSeq());
+            s.lastTradeSeq = seqBefore(snapshotSeq, h.lastTradeSeq());
+            s.lastBookSeq = seqBefore(snapshotSeq, h.lastBookSeq());
+            s.lastTickerSeq = seqBefore(snapshotSeq, h.lastTickerSeq());
+            s.lastPrice = h.lastPrice();
+            s.lastQty = h.lastQty();
+            s.volume = h.volume();
+            s.tickerBid = h.tickerBid();
+            s.tickerBidQty = h.tickerBidQty();
+            s.tickerAsk = h.tickerAsk();
+            s.tickerAskQty = h.tickerAskQty();
+            s.tickerLast = h.tickerLast();
+            s.tickerLastQty = h.tickerLastQty();
+            s.tickerVolume = h.tickerVolume();
             if (s.orderBook != null)
             {
                 s.orderBook.readState(in);
@@ -431,6 +425,67 @@ public final class Engine implements OrderBookListener
                 s.levelBook.readState(in);
             }
         }
+    }
+
+    /**
+     * Reads a state written by {@link #writeState} as a market view (instruments, tickers, aggregated levels)
+     * without building books: for readers that need no orders and do not know the engine's limits. Checks the
+     * layout's framing (counts, symbols, modes, level order); a reader that needs the checksum too uses
+     * {@link EngineSnapshots#visit}.
+     *
+     * @throws IllegalStateException if the state is malformed.
+     */
+    static void visitState(final long snapshotSeq, final StateReader in, final SnapshotVisitor visitor)
+    {
+        final int count = in.getInt();
+        if (count < 0 || count > EngineLimits.MAX_INSTRUMENT_ID)
+        {
+            throw new IllegalStateException("snapshot has " + count + " instruments");
+        }
+        int previousId = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final SnapshotVisitor.Instrument h = readInstrument(in);
+            if (h.id() <= previousId || h.symbol() == null || h.mode() == null || h.lastTradeSeq() >= snapshotSeq ||
+                h.lastBookSeq() >= snapshotSeq || h.lastTickerSeq() >= snapshotSeq)
+            {
+                throw new IllegalStateException("snapshot instrument " + i + " (id " + h.id() + ", symbol " +
+                    h.symbol() + ") is invalid");
+            }
+            previousId = h.id();
+            visitor.onInstrument(h);
+            if (h.mode() == InstrumentMode.MATCHING)
+            {
+                OrderBook.visitState(h.id(), in, (side, price, quantity) -> visitor.onLevel(h.id(), side, price,
+                    quantity));
+            }
+            else
+            {
+                LevelBook.visitState(h.id(), in, (side, price, quantity) -> visitor.onLevel(h.id(), side, price,
+                    quantity));
+            }
+        }
+    }
+
+    /**
+     * Reads one instrument's fields of the {@link #writeState} layout, up to its book (symbol null if malformed,
+     * mode null if unknown).
+     */
+    private static SnapshotVisitor.Instrument readInstrument(final StateReader in)
+    {
+        final int id = in.getInt();
+        final int symbolLength = in.getInt();
+        final long chars0 = in.getLong();
+        final long chars8 = in.getLong();
+        final int priceScale = in.getInt();
+        final int qtyScale = in.getInt();
+        final long tickSize = in.getLong();
+        final long lotSize = in.getLong();
+        final InstrumentMode mode = mode((short)in.getInt());
+        return new SnapshotVisitor.Instrument(id, unpackAscii(symbolLength, chars0, chars8), priceScale, qtyScale,
+            tickSize, lotSize, mode, in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(),
+            in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(),
+            in.getLong(), in.getLong());
     }
 
     private static long seqBefore(final long snapshotSeq, final long seq)

@@ -283,6 +283,49 @@ public final class EngineSnapshots
     }
 
     /**
+     * Reads one snapshot as a market view (instruments, tickers, aggregated levels) without building an engine,
+     * so without the engine's limits: for readers that keep a view of the market (the gateway's warm start).
+     * The visitor sees the state as it is read: it must keep what it gets aside until this returns, because the
+     * checksum is checked only at the end.
+     *
+     * @throws IllegalStateException if the snapshot cannot be read whole, its checksum or format version differs,
+     *                               or its state is malformed.
+     */
+    public static void visit(final Journal journal, final Found snapshot, final SnapshotVisitor visitor)
+    {
+        try (PartReader reader = new PartReader(journal, snapshot))
+        {
+            try
+            {
+                Engine.visitState(snapshot.snapshotSeq(), reader, visitor);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw ex instanceof IllegalStateException ? ex :
+                    new IllegalStateException("malformed snapshot: " + ex, ex);
+            }
+            reader.finish();
+        }
+    }
+
+    /**
+     * @return the whole snapshots (not checked beyond their framing) of the journal's first cycle that holds any,
+     * oldest first, or an empty list. Reads the excerpt headers of that cycle and of the cycles before it.
+     */
+    public static List<Found> oldestCycleSnapshots(final Journal journal)
+    {
+        for (final int cycle : journal.cycles())
+        {
+            final List<Found> found = wholeSnapshotsIn(journal, cycle);
+            if (!found.isEmpty())
+            {
+                return found;
+            }
+        }
+        return List.of();
+    }
+
+    /**
      * Writes snapshots of one engine into its journal. Owned by the engine thread; the part buffer
      * ({@link #PART_BYTES} plus a header, direct) is allocated once.
      */

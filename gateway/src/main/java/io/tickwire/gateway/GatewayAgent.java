@@ -19,8 +19,11 @@ import io.tickwire.codecs.sbe.BatchHeaderDecoder;
 import io.tickwire.codecs.sbe.BookLevelDecoder;
 import io.tickwire.codecs.sbe.InstrumentDefinitionDecoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
+import io.tickwire.codecs.sbe.Side;
 import io.tickwire.codecs.sbe.TickerDecoder;
 import io.tickwire.codecs.sbe.TradeDecoder;
+import io.tickwire.engine.EngineSnapshots;
+import io.tickwire.engine.SnapshotVisitor;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalReader;
 import io.tickwire.replay.ReplayClient;
@@ -280,9 +283,11 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     {
         if (journal != null)
         {
+            // A trimmed journal: books and tickers as of the snapshot opening it, then the batches after it.
+            final long afterIndex = warmStartFromSnapshot();
             // Definitions of cycles that retention deleted (a trimmed copy of a journal) come from its prefix file.
             RetainedPrefix.read(journal.config().directory()).forEachDefinition(this::onInstrument);
-            journalReader = new JournalReader(journal);
+            journalReader = afterIndex < 0 ? new JournalReader(journal) : JournalReader.after(journal, afterIndex);
             int read = 0;
             while (journalReader.poll(journalHandler))
             {
@@ -300,6 +305,105 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         orders.onCaughtUp();
         busHeardNanos = clock.nanoTime(); // the bus is given journalCatchUpAfter from now before it counts as quiet
         caughtUp = true;
+    }
+
+    /**
+     * Warm start on a trimmed journal (retention deleted its first cycles, so its first batch is not seq 1): loads
+     * every instrument, its book (aggregated levels) and its ticker from the engine snapshot that opens the
+     * retained journal, read with the engine's own snapshot reader, and sets the last applied seq to the one before
+     * it. A snapshot that fails its checks is reported and the next one of that cycle is tried; with none usable
+     * the gateway starts from the retained batches only (reported: levels last changed before them are missing).
+     *
+     * @return the journal index of the snapshot's last part (reading goes on after it), or -1 to read the journal
+     * from its start.
+     */
+    private long warmStartFromSnapshot()
+    {
+        final long firstSeq = firstJournalSeq();
+        if (firstSeq <= 1)
+        {
+            return -1; // an untrimmed (or empty) journal holds every batch from seq 1
+        }
+        for (final EngineSnapshots.Found snapshot : EngineSnapshots.oldestCycleSnapshots(journal))
+        {
+            final List<GwInstrument> loaded = new ArrayList<>();
+            try
+            {
+                EngineSnapshots.visit(journal, snapshot, new SnapshotVisitor()
+                {
+                    @Override
+                    public void onInstrument(final SnapshotVisitor.Instrument s)
+                    {
+                        final GwInstrument instrument = new GwInstrument(s.id(), s.symbol(), s.priceScale(),
+                            s.qtyScale(), s.tickSize(), s.lotSize(), s.mode(), config.maxLevelsPerSide);
+                        instrument.lastBookSeq = s.lastBookSeq();
+                        instrument.lastTradeSeq = s.lastTradeSeq();
+                        instrument.lastTickerSeq = s.lastTickerSeq();
+                        instrument.bid = s.tickerBid();
+                        instrument.bidQty = s.tickerBidQty();
+                        instrument.ask = s.tickerAsk();
+                        instrument.askQty = s.tickerAskQty();
+                        instrument.last = s.tickerLast();
+                        instrument.lastQty = s.tickerLastQty();
+                        instrument.volume = s.tickerVolume();
+                        // the batch of the last ticker event may be gone: the snapshot's time is the closest known
+                        instrument.tickerTime = s.lastTickerSeq() == 0 ? 0 : snapshot.engineTime();
+                        loaded.add(instrument);
+                    }
+
+                    @Override
+                    public void onLevel(final int instrumentId, final Side side, final long price, final long quantity)
+                    {
+                        if (!loaded.get(loaded.size() - 1).book.setLevel(side, price, quantity))
+                        {
+                            counters.levelsDropped.incrementAndGet();
+                        }
+                    }
+                });
+            }
+            catch (final IllegalStateException ex)
+            {
+                System.err.println("tickwire gateway: snapshot at seq " + snapshot.snapshotSeq() + " is unusable: " +
+                    ex.getMessage());
+                continue;
+            }
+            for (final GwInstrument instrument : loaded)
+            {
+                instruments.put(instrument.instrumentId, instrument);
+                bySymbol.put(instrument.symbol, instrument);
+                instrumentList.add(instrument);
+            }
+            lastAppliedSeq = snapshot.snapshotSeq() - 1;
+            counters.lastSeq.lazySet(lastAppliedSeq);
+            counters.warmStartSeq.lazySet(snapshot.snapshotSeq());
+            return snapshot.lastIndex();
+        }
+        System.err.println("tickwire gateway: the journal starts at seq " + firstSeq + " and its first cycle with " +
+            "a snapshot has no usable one: books start from the retained batches only (levels last changed " +
+            "before seq " + firstSeq + " are missing)");
+        return -1;
+    }
+
+    /**
+     * @return the first seq of the journal's first batch holding events, or 0 if it has none.
+     */
+    private long firstJournalSeq()
+    {
+        final long[] first = {0};
+        try (JournalReader reader = new JournalReader(journal))
+        {
+            while (first[0] == 0 && reader.poll((buffer, length, index) ->
+            {
+                if (wrapBatch(buffer, 0, length) && batchHeader.eventCount() > 0)
+                {
+                    first[0] = batchHeader.firstSeq();
+                }
+            }))
+            {
+                // read up to the first batch holding events
+            }
+        }
+        return first[0];
     }
 
     @Override

@@ -26,6 +26,11 @@ public final class GatewayCounters
     public final AtomicLong gapFillsFailed = new AtomicLong();
     public final AtomicLong lastSeq = new AtomicLong();
     /**
+     * The seq of the engine snapshot this gateway's view started from (a warm start on a trimmed journal), or 0
+     * if it started from seq 1 (or from the replay service).
+     */
+    public final AtomicLong warmStartSeq = new AtomicLong();
+    /**
      * Live market-data messages (trade, book delta, ticker) encoded once per format and shared by every in-step
      * subscriber of that format, by {@link WireFormat} ordinal.
      */

@@ -90,6 +90,9 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             counter(b, "tickwire_gateway_replayed_trades_total", "Trade messages sent from replays",
                 c.replayedTrades.get());
             gauge(b, "tickwire_gateway_last_seq", "Last seq applied", c.lastSeq.get());
+            gauge(b, "tickwire_gateway_warm_start_seq",
+                "Seq of the engine snapshot the view started from on a trimmed journal (0: from seq 1)",
+                c.warmStartSeq.get());
             encodings(b);
             counter(b, "tickwire_gateway_orders_sent_total", "Orders sent to the engine", c.ordersSent.get());
             counter(b, "tickwire_gateway_cancels_sent_total", "Cancels sent to the engine on request", c.cancelsSent.get());

@@ -202,6 +202,41 @@ public final class LevelBook
         readSide(asks, in);
     }
 
+    /**
+     * Reads what {@link #writeState} wrote level by level, without a book: for readers that keep a market view.
+     *
+     * @throws IllegalStateException if the state is malformed (a count, price or quantity not positive, levels
+     *                               not from the worst price to the best).
+     */
+    public static void visitState(final int instrumentId, final StateReader in, final SideLevelVisitor visitor)
+    {
+        visitSide(instrumentId, Side.BUY, in, visitor);
+        visitSide(instrumentId, Side.SELL, in, visitor);
+    }
+
+    private static void visitSide(
+        final int instrumentId, final Side side, final StateReader in, final SideLevelVisitor visitor)
+    {
+        final int levels = in.getInt();
+        if (levels < 0)
+        {
+            throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level count " + levels);
+        }
+        long previous = 0;
+        for (int i = 0; i < levels; i++)
+        {
+            final long price = in.getLong();
+            final long quantity = in.getLong();
+            if (price <= 0 || quantity <= 0 || (i > 0 && (side == Side.BUY ? price <= previous : price >= previous)))
+            {
+                throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level " + price +
+                    " of " + quantity + " (not positive, or not better than the levels before it)");
+            }
+            visitor.onLevel(side, price, quantity);
+            previous = price;
+        }
+    }
+
     private static void writeSide(final Ladder ladder, final StateWriter out)
     {
         out.putInt(ladder.size);

@@ -394,6 +394,53 @@ public final class OrderBook
         readSide(asks, in);
     }
 
+    /**
+     * Reads what {@link #writeState} wrote as aggregated levels (the sum of each level's open quantities), without
+     * a book: for readers that keep a market view only.
+     *
+     * @throws IllegalStateException if the state is malformed (a count, price or quantity not positive, levels
+     *                               not from the worst price to the best).
+     */
+    public static void visitState(final int instrumentId, final StateReader in, final SideLevelVisitor visitor)
+    {
+        visitSide(instrumentId, Side.BUY, in, visitor);
+        visitSide(instrumentId, Side.SELL, in, visitor);
+    }
+
+    private static void visitSide(
+        final int instrumentId, final Side side, final StateReader in, final SideLevelVisitor visitor)
+    {
+        final int levels = in.getInt();
+        if (levels < 0)
+        {
+            throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level count " + levels);
+        }
+        long previous = 0;
+        for (int i = 0; i < levels; i++)
+        {
+            final long price = in.getLong();
+            final int orders = in.getInt();
+            if (price <= 0 || orders < 1 || (i > 0 && (side == Side.BUY ? price <= previous : price >= previous)))
+            {
+                throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level " + price +
+                    " with " + orders + " orders (not positive, or not better than the levels before it)");
+            }
+            long quantity = 0;
+            for (int j = 0; j < orders; j++)
+            {
+                in.getLong(); // order key
+                final long open = in.getLong();
+                if (open <= 0)
+                {
+                    throw new IllegalStateException("snapshot of instrument " + instrumentId + ": order of " + open);
+                }
+                quantity = Math.addExact(quantity, open);
+            }
+            visitor.onLevel(side, price, quantity);
+            previous = price;
+        }
+    }
+
     private static void writeSide(final BookSide bookSide, final StateWriter out)
     {
         final int count = bookSide.size();
