@@ -21,9 +21,9 @@ import java.util.List;
  * <h2>Pacing</h2>
  * A chunk is taken for a connection only when it is within {@code conflateAboveBytes} and the chunk fits in its
  * frame ring (or nothing is in flight), so a resuming client is never closed for being slow while it replays:
- * its replay simply waits, bounded by {@link ReplayRequest#CHUNKS_QUEUED} chunks. At most
- * {@link #CHUNKS_PER_CYCLE} chunks are taken per duty cycle over all replays, so replays never delay live
- * dispatch by more than that.
+ * its replay simply waits, bounded by {@link ReplayRequest#CHUNKS_QUEUED} chunks, which go back to the replay
+ * agent once sent. At most {@link #CHUNKS_PER_CYCLE} chunks are taken per duty cycle over all replays, so replays
+ * never delay live dispatch by more than that.
  */
 final class Resumes
 {
@@ -191,6 +191,7 @@ final class Resumes
             request.chunks.poll();
             taken++;
             send(resume, chunk, now);
+            request.free.offer(chunk); // sent (copied into the session's writes): the replay agent may refill it
             if (!session.closing && chunk.coveredTo >= gateway.lastAppliedSeq())
             {
                 for (final StreamSub sub : resume.subs)
