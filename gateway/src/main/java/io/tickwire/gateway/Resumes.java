@@ -21,9 +21,9 @@ import java.util.List;
  * <h2>Pacing</h2>
  * A chunk is taken for a connection only when it is within {@code conflateAboveBytes} and the chunk fits in its
  * frame ring (or nothing is in flight), so a resuming client is never closed for being slow while it replays:
- * its replay simply waits, bounded by {@link ReplayRequest#CHUNKS_QUEUED} chunks. At most
- * {@link #CHUNKS_PER_CYCLE} chunks are taken per duty cycle over all replays, so replays never delay live
- * dispatch by more than that.
+ * its replay simply waits, bounded by {@link ReplayRequest#CHUNKS_QUEUED} chunks, which go back to the replay
+ * agent once sent. At most {@link #CHUNKS_PER_CYCLE} chunks are taken per duty cycle over all replays, so replays
+ * never delay live dispatch by more than that.
  */
 final class Resumes
 {
@@ -150,8 +150,8 @@ final class Resumes
     }
 
     /**
-     * Takes up to {@link #CHUNKS_PER_CYCLE} chunks of replays whose connections have room, sends them and cuts
-     * over the replays that caught up.
+     * Takes up to {@link #CHUNKS_PER_CYCLE} chunks of replays whose connections have room (visiting the replays in
+     * turn, several chunks of one replay if it has them), sends them and cuts over the replays that caught up.
      *
      * @return the chunks taken.
      */
@@ -165,13 +165,24 @@ final class Resumes
             {
                 next = 0;
             }
-            final Resume resume = active.get(next++);
-            final ReplayRequest request = resume.request;
-            final ClientSession session = resume.session;
-            if (session.closing)
-            {
-                continue; // the Closed command will detach its subscriptions
-            }
+            taken += take(active.get(next++), CHUNKS_PER_CYCLE - taken, now);
+        }
+        return taken;
+    }
+
+    /**
+     * Takes and sends up to {@code max} chunks of one replay, while its connection has room; cuts it over if a
+     * chunk reaches the last applied seq.
+     *
+     * @return the chunks taken.
+     */
+    private int take(final Resume resume, final int max, final long now)
+    {
+        final ReplayRequest request = resume.request;
+        final ClientSession session = resume.session;
+        int taken = 0;
+        while (taken < max && !session.closing) // a closing session: the Closed command will detach its subscriptions
+        {
             final ReplayChunk chunk = request.chunks.peek();
             if (chunk == null)
             {
@@ -180,17 +191,18 @@ final class Resumes
                     counters.resumesFailed.incrementAndGet();
                     session.close(CloseCodes.RESUME_FAILED, "resume from " + request.afterSeq + " failed");
                 }
-                continue;
+                break;
             }
             final int inFlight = session.framesInFlight();
             if (session.bytesInFlight() > config.conflateAboveBytes ||
                 (inFlight > 0 && inFlight + chunk.count > session.ringCapacity()))
             {
-                continue; // paced: this connection takes its replay as fast as it reads
+                break; // paced: this connection takes its replay as fast as it reads
             }
             request.chunks.poll();
             taken++;
             send(resume, chunk, now);
+            request.free.offer(chunk); // sent (copied into the session's writes): the replay agent may refill it
             if (!session.closing && chunk.coveredTo >= gateway.lastAppliedSeq())
             {
                 for (final StreamSub sub : resume.subs)
@@ -202,6 +214,7 @@ final class Resumes
                 }
                 counters.resumesCutOver.incrementAndGet();
                 finish(resume);
+                break;
             }
         }
         return taken;
