@@ -77,6 +77,7 @@ final class ReplayAgent implements Agent
     private final Encoder encoder = new Encoder();
     private volatile long journalId;
     private volatile long firstSeq;
+    private volatile boolean available;
     private volatile boolean ready;
     private long lastRefresh;
     private int next;
@@ -96,9 +97,19 @@ final class ReplayAgent implements Agent
     public void onStart()
     {
         source = sourceFactory.get();
+        refresh();
+    }
+
+    /** Publishes the source's identity, retained range and availability to the gateway agent. */
+    private void refresh()
+    {
         journalId = source.journalId();
         firstSeq = source.firstSeq();
-        ready = true;
+        available = source.available();
+        if (!ready && !source.starting())
+        {
+            ready = true;
+        }
     }
 
     /**
@@ -107,6 +118,15 @@ final class ReplayAgent implements Agent
     boolean ready()
     {
         return ready;
+    }
+
+    /**
+     * @return whether the source can serve a replay now (any thread; refreshed every 100 ms): false while a
+     * remote replay service does not answer.
+     */
+    boolean available()
+    {
+        return available;
     }
 
     /**
@@ -139,7 +159,7 @@ final class ReplayAgent implements Agent
     @Override
     public int doWork()
     {
-        int work = 0;
+        int work = source.doWork();
         for (int i = 0; i < REQUESTS_PER_CYCLE; i++)
         {
             final ReplayRequest request = requests.poll();
@@ -167,14 +187,11 @@ final class ReplayAgent implements Agent
             next++;
             work += fill(replay);
         }
-        if (work == 0)
+        final long now = System.nanoTime();
+        if (now - lastRefresh >= REFRESH_NANOS || !ready)
         {
-            final long now = System.nanoTime();
-            if (now - lastRefresh >= REFRESH_NANOS)
-            {
-                lastRefresh = now;
-                firstSeq = source.firstSeq();
-            }
+            lastRefresh = now;
+            refresh();
         }
         return work;
     }
@@ -234,6 +251,11 @@ final class ReplayAgent implements Agent
         catch (final RuntimeException ex)
         {
             request.failed = "journal read failed: " + ex.getMessage();
+            return 1;
+        }
+        if (replay.stream.failure() != null)
+        {
+            request.failed = replay.stream.failure(); // a remote source refused, or stopped answering
             return 1;
         }
         final long coveredTo = replay.stream.lastSeqRead();

@@ -56,8 +56,8 @@ final class Resumes
     private int next;
 
     /**
-     * @param replayer the replay agent; null when the gateway has no journal (every resume is answered
-     *                 {@code recovered:false}).
+     * @param replayer the replay agent (over the gateway's journal, or over the engine's replay service); null when
+     *                 the gateway has neither (every resume is answered {@code recovered:false}).
      */
     Resumes(final GatewayAgent gateway, final GatewayConfig config, final GatewayCounters counters,
         final ReplayAgent replayer)
@@ -77,15 +77,22 @@ final class Resumes
     }
 
     /**
-     * Decides a resume: served when the gateway has a journal, the epoch (if given) is its journal's, and
-     * {@code from} is within what the journal keeps and not after {@code seq}. A trades resume that needs a
-     * replay also needs a free replay slot ({@code maxReplays}) and a successful {@link #offer}.
+     * Decides a resume: served when the gateway has a replay source (its journal, or the replay service, which
+     * must have answered within its timeout), the epoch (if given) is the source's journal's, and {@code from} is
+     * within what the journal keeps and not after {@code seq}. A trades resume that needs a replay also needs a free
+     * replay slot ({@code maxReplays}) and a successful {@link #offer}. A resume refused only because the replay
+     * service is not answering is counted in {@code resumesUnavailable}.
      *
      * @param seq    S, the gateway's last applied seq.
      * @param replay whether the resume needs a replay (trades, from before S).
      */
     ResumeResult decide(final long from, final boolean hasEpoch, final long epoch, final long seq, final boolean replay)
     {
+        if (replayer != null && !replayer.available())
+        {
+            counters.resumesUnavailable.incrementAndGet();
+            return ResumeResult.NOT_RECOVERED;
+        }
         final boolean served = replayer != null &&
             (!hasEpoch || epoch == replayer.journalId()) &&
             from <= seq &&
