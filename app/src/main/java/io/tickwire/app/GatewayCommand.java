@@ -71,7 +71,7 @@ final class GatewayCommand implements Callable<Integer>
 
     @Option(names = "--gap-fill-timeout-ms", paramLabel = "MS", defaultValue = "2000",
         description = "A fill from the replay service gives up when nothing comes for this long (streams are then "
-            + "reset with snapshots); a resume replay or status probe unanswered this long makes resumes answer "
+            + "reset with snapshots); a replay service silent this long (status probes, replays) makes resumes answer "
             + "recovered:false until the service answers again. Default: ${DEFAULT-VALUE}")
     long gapFillTimeoutMs;
 

@@ -52,7 +52,7 @@ public final class GatewayConfig
      * Response streams for resumes served through the replay service (a gateway without a journal and with
      * {@link #replayChannel}): {@code replayResponseStreamId + 1} carries status probes, the next
      * {@code replayResumeStreams} one trade replay each, so at most this many replays stream at once (others wait
-     * for one). A replay, or a probe, unanswered for {@link #gapFillTimeout} makes resumes answer
+     * for one). When the service sends nothing (probe answers, replays) for {@link #gapFillTimeout}, resumes answer
      * {@code recovered:false} until a probe is answered again. 0: resumes are not served through the service.
      */
     public int replayResumeStreams = 8;

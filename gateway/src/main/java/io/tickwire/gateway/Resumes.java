@@ -29,6 +29,8 @@ final class Resumes
 {
     /** Chunks taken per gateway duty cycle, over all replays. */
     static final int CHUNKS_PER_CYCLE = 4;
+    /** The longest close reason a WebSocket close frame holds (125 bytes less the code). */
+    private static final int MAX_CLOSE_REASON = 123;
 
     /** One replaying {@code subscribe} on the gateway side. */
     static final class Resume
@@ -185,7 +187,7 @@ final class Resumes
                 if (request.failed != null)
                 {
                     counters.resumesFailed.incrementAndGet();
-                    session.close(CloseCodes.RESUME_FAILED, "resume from " + request.afterSeq + " failed");
+                    session.close(CloseCodes.RESUME_FAILED, failedReason(request));
                 }
                 continue;
             }
@@ -212,6 +214,16 @@ final class Resumes
             }
         }
         return taken;
+    }
+
+    /**
+     * @return {@code resume from N failed: <why>}, cut to the 123 bytes a close reason may hold (ASCII).
+     */
+    static String failedReason(final ReplayRequest request)
+    {
+        final String reason = "resume from " + request.afterSeq + " failed: " + request.failed;
+        final String ascii = reason.replaceAll("[^\\x20-\\x7e]", "?");
+        return ascii.length() <= MAX_CLOSE_REASON ? ascii : ascii.substring(0, MAX_CLOSE_REASON);
     }
 
     private void send(final Resume resume, final ReplayChunk chunk, final long now)

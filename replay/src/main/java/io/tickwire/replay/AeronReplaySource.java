@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  * The service has no status message, so the source probes it: a request for {@code (int64 max - 1, int64 max]}
  * is always refused {@code RANGE_AFTER_END}, and the refusal carries the journal's identity and retained range
  * ({@link #journalId()}, {@link #firstSeq()}). A probe goes out at start, then every {@code probeIntervalNanos};
- * the source is {@link #available()} while its last probe (or a stream's request) was answered within
- * {@code timeoutNanos}. A probe or stream request left unanswered that long makes it unavailable until a probe is
- * answered again.
+ * the source is {@link #available()} unless the service sent nothing at all (probe answers, stream answers and
+ * batches) for {@code timeoutNanos}, found when a probe or a stream request is left unanswered that long; the next
+ * answer makes it available again. (A probe or request may be dropped by a service at its limits while it serves
+ * others: such a request is asked again rather than failed.)
  *
  * <h2>Streams</h2>
  * A stream reads the service in rounds: an open request {@code (lastSeqRead, int64 max]} (the journal's end when
@@ -35,8 +36,11 @@ import java.util.function.Supplier;
  * {@code firstResponseStreamId}): Aeron's flow control then paces each replay by its own reader alone. At most
  * {@code streams} streams hold a slot at once; others wait for one (not counted against the timeout). A stream
  * fails ({@link ReplayStream#failure()}) when the service refuses it (another journal, seqs no longer kept,
- * anything but {@code BUSY}, which is retried every 10 ms), when its answers' Aeron session goes away, or when
- * nothing comes for {@code timeoutNanos} while it is polled. A slot freed in mid-replay is drained (polled and
+ * anything but {@code BUSY}, which is retried every 50 ms), when its answers' Aeron session goes away, or when
+ * nothing comes for {@code timeoutNanos} while it is polled and the service is silent too (or its replay started
+ * and stopped). A slot whose stream left before its request was answered is not reused for {@code timeoutNanos},
+ * and one left in mid-replay not before the replay ends, so the source never has more replays at the service than
+ * slots. A slot freed in mid-replay is drained (polled and
  * discarded) until its replay ends, so the service never waits on a reader that left.
  * <p>
  * The source has its own Aeron client, built by the given factory with {@code useConductorAgentInvoker(true)}:
@@ -46,7 +50,7 @@ import java.util.function.Supplier;
 public final class AeronReplaySource implements ReplaySource
 {
     /** A stream whose request was refused {@code BUSY} asks again after this long. */
-    private static final long BUSY_RETRY_NANOS = 10_000_000L;
+    private static final long BUSY_RETRY_NANOS = 50_000_000L;
     /** A stream at the end of a round asks for the next after this long. */
     private static final long ROUND_INTERVAL_NANOS = 1_000_000L;
     private static final int FRAGMENTS_PER_POLL = 16;
@@ -96,6 +100,10 @@ public final class AeronReplaySource implements ReplaySource
     private boolean starting = true;
     private long probeSentAt;
     private boolean probing;
+    /** When the service last sent anything (a probe's answer, a stream's answer or batch). */
+    private long lastHeard;
+    /** Per slot: when its stream left it. */
+    private final long[] releasedAt;
     private boolean probeSent;
     private long nextProbeAt;
 
@@ -109,7 +117,9 @@ public final class AeronReplaySource implements ReplaySource
         this.aeronFactory = aeronFactory;
         this.clock = clock;
         this.owners = new Remote[config.streams()];
+        this.releasedAt = new long[config.streams()];
         nextProbeAt = clock.nanoTime();
+        lastHeard = nextProbeAt;
         try
         {
             connect();
@@ -268,13 +278,18 @@ public final class AeronReplaySource implements ReplaySource
         if (probeSent && probeAnswered())
         {
             learn(probe.journalId(), probe.errorFirstSeq());
-            answered();
+            heard(now);
             probing = false;
             work++;
         }
         else if (now - probeSentAt - config.timeoutNanos() > 0)
         {
-            unavailable();
+            // A probe can be dropped by a busy service; the service is down only if nothing else came either.
+            starting = false;
+            if (serviceSilent(now))
+            {
+                unavailable();
+            }
             probing = false;
         }
         return work;
@@ -294,10 +309,16 @@ public final class AeronReplaySource implements ReplaySource
         }
     }
 
-    private void answered()
+    private void heard(final long now)
     {
+        lastHeard = now;
         available = true;
         starting = false;
+    }
+
+    private boolean serviceSilent(final long now)
+    {
+        return now - lastHeard - config.timeoutNanos() > 0;
     }
 
     private void unavailable()
@@ -319,9 +340,14 @@ public final class AeronReplaySource implements ReplaySource
         {
             return -1;
         }
+        final long now = clock.nanoTime();
         for (int i = 0; i < owners.length; i++)
         {
-            if (owners[i] == null && clients[i].state() != ReplayClient.State.STREAMING)
+            // Not while a replay its last stream left may still stream on it (drained until it ends), so this
+            // source never has more replays at the service than slots.
+            final ReplayClient.State state = clients[i].state();
+            if (owners[i] == null && state != ReplayClient.State.STREAMING &&
+                !(state == ReplayClient.State.REQUESTED && now - releasedAt[i] - config.timeoutNanos() < 0))
             {
                 owners[i] = stream;
                 return i;
@@ -333,6 +359,7 @@ public final class AeronReplaySource implements ReplaySource
     private void release(final int slot)
     {
         owners[slot] = null;
+        releasedAt[slot] = clock.nanoTime();
     }
 
     private void closeClients()
@@ -426,14 +453,14 @@ public final class AeronReplaySource implements ReplaySource
                     covered = Math.max(covered, Math.max(client.lastSeq(), client.toSeq()));
                     inRound = false;
                     notBefore = now + ROUND_INTERVAL_NANOS;
-                    answered();
+                    heard(now);
                 }
                 case FAILED -> onRefused(client, now);
                 default ->
                 {
-                    if (client.state() == ReplayClient.State.STREAMING)
+                    if (fragments > 0)
                     {
-                        answered();
+                        heard(now);
                     }
                 }
             }
@@ -456,7 +483,17 @@ public final class AeronReplaySource implements ReplaySource
             }
             else if (now - silentSince - config.timeoutNanos() > 0)
             {
-                unavailable();
+                if (inRound && clients[slot].state() == ReplayClient.State.REQUESTED && !serviceSilent(now))
+                {
+                    // The service answers others: this request was dropped (the service at its limits). Ask again.
+                    inRound = false;
+                    silentSince = 0;
+                    return 0;
+                }
+                if (serviceSilent(now))
+                {
+                    unavailable();
+                }
                 fail("no answer from the replay service for " + config.timeoutNanos() / 1_000_000 + " ms");
             }
             return 0;
@@ -469,17 +506,16 @@ public final class AeronReplaySource implements ReplaySource
             if (code == ReplayErrorCode.BUSY)
             {
                 notBefore = now + BUSY_RETRY_NANOS; // the service is there, at its limit: ask again
-                answered();
+                heard(now);
                 return;
             }
             if (code == null)
             {
-                unavailable();
                 fail("the replay service's session went away: " + client.errorMessage());
                 return;
             }
             learn(client.journalId(), client.errorFirstSeq());
-            answered();
+            heard(now);
             fail(code == ReplayErrorCode.RANGE_BEFORE_JOURNAL ?
                 "events after " + covered + " are no longer in the journal" :
                 "the replay service refused " + code + ": " + client.errorMessage());

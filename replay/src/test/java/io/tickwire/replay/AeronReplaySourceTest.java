@@ -118,7 +118,8 @@ class AeronReplaySourceTest
                     for (int s = 0; s < 5; s++)
                     {
                         final long after = (long)(random.nextDouble() * (lastSeq + 1));
-                        final int[] ids = random.nextBoolean() ? new int[]{1 + random.nextInt(4)} : new int[]{1, 2, 3, 4};
+                        final int[] ids = random.nextBoolean() ? new int[]{1 + random.nextInt(4)} :
+                            new int[]{1, 2, 3, 4};
                         final Set<Channel> channels = random.nextBoolean() ? EnumSet.of(Channel.TRADES) :
                             EnumSet.of(Channel.BOOK, Channel.TICKER);
                         final Recorder recorder = new Recorder();
@@ -153,7 +154,8 @@ class AeronReplaySourceTest
                         final Set<Channel> channels = channelSets.get(s);
                         assertThat(streams.get(s).lastSeqRead()).isEqualTo(Math.max(after, lastSeq));
                         final List<String> got = recorders.get(s).events.stream()
-                            .filter(e -> !e.kind().equals("batch") && !e.kind().equals("end")).map(Event::text).toList();
+                            .filter(e -> !e.kind().equals("batch") && !e.kind().equals("end"))
+                            .map(Event::text).toList();
                         final List<String> expected = all.stream()
                             .filter(e -> e.seq() > after && List.of("trade", "book", "ticker").contains(e.kind()))
                             .filter(e -> contains(ids, e.instrumentId()))
