@@ -145,14 +145,14 @@ class RemoteResumeTest
     void aGatewayWithoutAJournalResumesClientsThroughTheReplayServiceOverUdp() throws Exception
     {
         final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
-        final int resumes = Integer.getInteger("tickwire.remote.resumes", 5);
+        final int resumes = Integer.getInteger("tickwire.remote.resumes", 3);
         System.out.println("RemoteResumeTest.replayService seed=" + seed + " resumes=" + resumes);
         final Random random = new Random(seed);
         final String busControl = "127.0.0.1:" + freeUdpPort();
         final String replayChannel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
         final String responseChannel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
         final String gatewayAeronDir = AeronSupport.uniqueAeronDirectory();
-        final List<ResumingClient> clients = newClients(random, 6);
+        final List<ResumingClient> clients = newClients(random, Integer.getInteger("tickwire.remote.clients", 4));
         try (EngineNode engine = engine(seed, busControl, replayChannel);
             ChildJvm child = new ChildJvm(GatewayChild.class, dir.resolve("gateway.err"), gatewayAeronDir,
                 busSubscription(busControl), "0", "0", String.valueOf(seed), "-", replayChannel, responseChannel))

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Resume where the gateway's memory cannot help: on a second gateway after the first was closed, after a full
  * restart of engine and gateway on the same journal, and the answers that must say {@code recovered:false}
- * (from before what the journal keeps, another journal's epoch, a seq the gateway has not reached).
+ * (from before what the journal keeps, another journal's epoch, a seq beyond the journal's end), and a resume
+ * from a seq the gateway's bus has not brought yet (served: the gateway applies its journal up to it).
  */
 @Timeout(180)
 class ResumeScenariosTest

@@ -37,8 +37,9 @@ import java.util.function.Supplier;
  * {@code streams} streams hold a slot at once; others wait for one (not counted against the timeout). A stream
  * fails ({@link ReplayStream#failure()}) when the service refuses it (another journal, seqs no longer kept,
  * anything but {@code BUSY}, which is retried every 50 ms), when its answers' Aeron session goes away, or when
- * nothing comes for {@code timeoutNanos} while it is polled and the service is silent too (or its replay started
- * and stopped). A slot whose stream left before its request was answered is not reused for {@code timeoutNanos},
+ * nothing comes for {@code timeoutNanos} while it is polled and the service is silent too, or three times in a row
+ * while the service answers otherwise (each time the stream asks again from where it is: a request dropped by a
+ * busy service, a replay stalled on a starved host). A slot whose stream left before its request was answered is not reused for {@code timeoutNanos},
  * and one left in mid-replay not before the replay ends, so the source never has more replays at the service than
  * slots. A slot freed in mid-replay is drained (polled and
  * discarded) until its replay ends, so the service never waits on a reader that left.
@@ -51,9 +52,13 @@ public final class AeronReplaySource implements ReplaySource
 {
     /** A stream whose request was refused {@code BUSY} asks again after this long. */
     private static final long BUSY_RETRY_NANOS = 50_000_000L;
-    /** A stream at the end of a round asks for the next after this long. */
+    /** A stream at the end of its first round asks for the next after this long, doubling each round... */
     private static final long ROUND_INTERVAL_NANOS = 1_000_000L;
+    /** ... up to this long: every round costs the service a publication (its log buffer lingers for seconds). */
+    private static final long MAX_ROUND_INTERVAL_NANOS = 64_000_000L;
     private static final int FRAGMENTS_PER_POLL = 16;
+    /** A stream silent for the timeout while the service answers otherwise is asked again this many times. */
+    private static final int MAX_RETRIES = 3;
     /** Polls further apart than this do not add up to a silence. */
     private static final long SILENCE_GAP_NANOS = 100_000_000L;
 
@@ -102,6 +107,8 @@ public final class AeronReplaySource implements ReplaySource
     private boolean probing;
     /** When the service last sent anything (a probe's answer, a stream's answer or batch). */
     private long lastHeard;
+    /** When {@link #doWork()} last ran. */
+    private long lastWorkAt;
     /** Per slot: when its stream left it. */
     private final long[] releasedAt;
     private boolean probeSent;
@@ -120,6 +127,7 @@ public final class AeronReplaySource implements ReplaySource
         this.releasedAt = new long[config.streams()];
         nextProbeAt = clock.nanoTime();
         lastHeard = nextProbeAt;
+        lastWorkAt = nextProbeAt;
         try
         {
             connect();
@@ -138,10 +146,11 @@ public final class AeronReplaySource implements ReplaySource
         try
         {
             probeClient = new ReplayClient(client, config.requestChannel(), config.requestStreamId(),
-                probeChannel(config.responseChannel()), config.firstResponseStreamId());
+                withTermLength(config.responseChannel(), "64k"), config.firstResponseStreamId());
             for (int i = 0; i < made.length; i++)
             {
-                made[i] = newClient(client, config.firstResponseStreamId() + 1 + i);
+                made[i] = new ReplayClient(client, config.requestChannel(), config.requestStreamId(),
+                    withTermLength(config.responseChannel(), "128k"), config.firstResponseStreamId() + 1 + i);
             }
         }
         catch (final RuntimeException ex)
@@ -157,23 +166,18 @@ public final class AeronReplaySource implements ReplaySource
     }
 
     /**
-     * @return the response channel with a 64 KiB term unless it names one: a probe's answer is one small message,
-     * and the service makes a publication (a log buffer of three terms) for every probe.
+     * @return the response channel with the given term length unless it names one. The service makes a publication
+     * (a log buffer of three terms) for every request, and a stream makes a request per round: a probe's answer is
+     * one small message (64 KiB), and a replay is paced by its reader anyway (128 KiB: a 64 KiB window).
      */
-    static String probeChannel(final String responseChannel)
+    static String withTermLength(final String responseChannel, final String termLength)
     {
         final ChannelUri uri = ChannelUri.parse(responseChannel);
         if (uri.get(CommonContext.TERM_LENGTH_PARAM_NAME) == null)
         {
-            uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, "64k");
+            uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, termLength);
         }
         return uri.toString();
-    }
-
-    private ReplayClient newClient(final Aeron client, final int responseStreamId)
-    {
-        return new ReplayClient(client, config.requestChannel(), config.requestStreamId(), config.responseChannel(),
-            responseStreamId);
     }
 
     @Override
@@ -204,6 +208,14 @@ public final class AeronReplaySource implements ReplaySource
     public int doWork()
     {
         final long now = clock.nanoTime();
+        if (now - lastWorkAt > SILENCE_GAP_NANOS)
+        {
+            // This thread did not run for a while (a loaded host): that time is not the service's silence.
+            final long gap = now - lastWorkAt;
+            lastHeard += gap;
+            probeSentAt += gap;
+        }
+        lastWorkAt = now;
         if (aeron == null || aeron.isClosed())
         {
             return reconnect(now);
@@ -397,6 +409,8 @@ public final class AeronReplaySource implements ReplaySource
         private int delivered;
         private boolean inRound;
         private long notBefore;
+        private long roundInterval = ROUND_INTERVAL_NANOS;
+        private int retries;
         private long silentSince;
         private long lastPollAt;
         private String failure;
@@ -452,7 +466,9 @@ public final class AeronReplaySource implements ReplaySource
                 {
                     covered = Math.max(covered, Math.max(client.lastSeq(), client.toSeq()));
                     inRound = false;
-                    notBefore = now + ROUND_INTERVAL_NANOS;
+                    notBefore = now + roundInterval;
+                    roundInterval = Math.min(2 * roundInterval, MAX_ROUND_INTERVAL_NANOS);
+                    retries = 0;
                     heard(now);
                 }
                 case FAILED -> onRefused(client, now);
@@ -461,6 +477,10 @@ public final class AeronReplaySource implements ReplaySource
                     if (fragments > 0)
                     {
                         heard(now);
+                    }
+                    if (delivered > 0)
+                    {
+                        retries = 0;
                     }
                 }
             }
@@ -483,18 +503,26 @@ public final class AeronReplaySource implements ReplaySource
             }
             else if (now - silentSince - config.timeoutNanos() > 0)
             {
-                if (inRound && clients[slot].state() == ReplayClient.State.REQUESTED && !serviceSilent(now))
+                if (inRound && !serviceSilent(now) && retries < MAX_RETRIES)
                 {
-                    // The service answers others: this request was dropped (the service at its limits). Ask again.
+                    // The service answers others: this request was dropped (the service at its limits) or its
+                    // replay stalled (a starved host). Ask again from where the stream is: nothing is lost or
+                    // repeated, and the old replay's answers are ignored (another correlation, another session).
+                    retries++;
                     inRound = false;
                     silentSince = 0;
                     return 0;
                 }
+                final long ms = config.timeoutNanos() / 1_000_000;
                 if (serviceSilent(now))
                 {
                     unavailable();
+                    fail("the replay service sent nothing for " + ms + " ms");
                 }
-                fail("no answer from the replay service for " + config.timeoutNanos() / 1_000_000 + " ms");
+                else
+                {
+                    fail("the replay stalled for " + ms + " ms, " + MAX_RETRIES + " times");
+                }
             }
             return 0;
         }
