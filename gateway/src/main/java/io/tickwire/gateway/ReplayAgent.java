@@ -96,6 +96,7 @@ final class ReplayAgent implements Agent
     private final Encoder encoder = new Encoder();
     private volatile long journalId;
     private volatile long firstSeq;
+    private volatile boolean available;
     private volatile boolean ready;
     private long lastRefresh;
     private int next;
@@ -115,9 +116,19 @@ final class ReplayAgent implements Agent
     public void onStart()
     {
         source = sourceFactory.get();
+        refresh();
+    }
+
+    /** Publishes the source's identity, retained range and availability to the gateway agent. */
+    private void refresh()
+    {
         journalId = source.journalId();
         firstSeq = source.firstSeq();
-        ready = true;
+        available = source.available();
+        if (!ready && !source.starting())
+        {
+            ready = true;
+        }
     }
 
     /**
@@ -126,6 +137,15 @@ final class ReplayAgent implements Agent
     boolean ready()
     {
         return ready;
+    }
+
+    /**
+     * @return whether the source can serve a replay now (any thread; refreshed every 100 ms): false while a
+     * remote replay service does not answer.
+     */
+    boolean available()
+    {
+        return available;
     }
 
     /**
@@ -158,7 +178,7 @@ final class ReplayAgent implements Agent
     @Override
     public int doWork()
     {
-        int work = 0;
+        int work = source.doWork();
         for (int i = 0; i < REQUESTS_PER_CYCLE; i++)
         {
             final ReplayRequest request = requests.poll();
@@ -186,14 +206,11 @@ final class ReplayAgent implements Agent
             next++;
             work += fill(replay);
         }
-        if (work == 0)
+        final long now = System.nanoTime();
+        if (now - lastRefresh >= REFRESH_NANOS || !ready)
         {
-            final long now = System.nanoTime();
-            if (now - lastRefresh >= REFRESH_NANOS)
-            {
-                lastRefresh = now;
-                firstSeq = source.firstSeq();
-            }
+            lastRefresh = now;
+            refresh();
         }
         return work;
     }
@@ -268,6 +285,11 @@ final class ReplayAgent implements Agent
             catch (final RuntimeException ex)
             {
                 request.failed = "journal read failed: " + ex.getMessage();
+                return offered + 1;
+            }
+            if (replay.stream.failure() != null)
+            {
+                request.failed = replay.stream.failure(); // a remote source refused, or stopped answering
                 return offered + 1;
             }
             final long coveredTo = replay.stream.lastSeqRead();

@@ -29,6 +29,8 @@ final class Resumes
 {
     /** Chunks taken per gateway duty cycle, over all replays. */
     static final int CHUNKS_PER_CYCLE = 4;
+    /** The longest close reason a WebSocket close frame holds (125 bytes less the code). */
+    private static final int MAX_CLOSE_REASON = 123;
 
     /** One replaying {@code subscribe} on the gateway side. */
     static final class Resume
@@ -56,8 +58,8 @@ final class Resumes
     private int next;
 
     /**
-     * @param replayer the replay agent; null when the gateway has no journal (every resume is answered
-     *                 {@code recovered:false}).
+     * @param replayer the replay agent (over the gateway's journal, or over the engine's replay service); null when
+     *                 the gateway has neither (every resume is answered {@code recovered:false}).
      */
     Resumes(final GatewayAgent gateway, final GatewayConfig config, final GatewayCounters counters,
         final ReplayAgent replayer)
@@ -77,15 +79,22 @@ final class Resumes
     }
 
     /**
-     * Decides a resume: served when the gateway has a journal, the epoch (if given) is its journal's, and
-     * {@code from} is within what the journal keeps and not after {@code seq}. A trades resume that needs a
-     * replay also needs a free replay slot ({@code maxReplays}) and a successful {@link #offer}.
+     * Decides a resume: served when the gateway has a replay source (its journal, or the replay service, which
+     * must have answered within its timeout), the epoch (if given) is the source's journal's, and {@code from} is
+     * within what the journal keeps and not after {@code seq}. A trades resume that needs a replay also needs a free
+     * replay slot ({@code maxReplays}) and a successful {@link #offer}. A resume refused only because the replay
+     * service is not answering is counted in {@code resumesUnavailable}.
      *
      * @param seq    S, the gateway's last applied seq.
      * @param replay whether the resume needs a replay (trades, from before S).
      */
     ResumeResult decide(final long from, final boolean hasEpoch, final long epoch, final long seq, final boolean replay)
     {
+        if (replayer != null && !replayer.available())
+        {
+            counters.resumesUnavailable.incrementAndGet();
+            return ResumeResult.NOT_RECOVERED;
+        }
         final boolean served = replayer != null &&
             (!hasEpoch || epoch == replayer.journalId()) &&
             from <= seq &&
@@ -189,7 +198,7 @@ final class Resumes
                 if (request.failed != null)
                 {
                     counters.resumesFailed.incrementAndGet();
-                    session.close(CloseCodes.RESUME_FAILED, "resume from " + request.afterSeq + " failed");
+                    session.close(CloseCodes.RESUME_FAILED, failedReason(request));
                 }
                 break;
             }
@@ -218,6 +227,16 @@ final class Resumes
             }
         }
         return taken;
+    }
+
+    /**
+     * @return {@code resume from N failed: <why>}, cut to the 123 bytes a close reason may hold (ASCII).
+     */
+    static String failedReason(final ReplayRequest request)
+    {
+        final String reason = "resume from " + request.afterSeq + " failed: " + request.failed;
+        final String ascii = reason.replaceAll("[^\\x20-\\x7e]", "?");
+        return ascii.length() <= MAX_CLOSE_REASON ? ascii : ascii.substring(0, MAX_CLOSE_REASON);
     }
 
     private void send(final Resume resume, final ReplayChunk chunk, final long now)
