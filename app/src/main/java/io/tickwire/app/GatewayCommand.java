@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         "      --replay-channel 'aeron:udp?endpoint=engine-host:40460' \\",
         "      --replay-response-channel 'aeron:udp?endpoint=this-host:40461'",
         "      another host, no journal: starts from the state the engine's replay service replays (tickwire engine",
-        "      --replay-channel 'aeron:udp?endpoint=0.0.0.0:40460') and fills bus gaps from it"
+        "      --replay-channel 'aeron:udp?endpoint=0.0.0.0:40460'), fills bus gaps and serves resumes from it"
     })
 final class GatewayCommand implements Callable<Integer>
 {
@@ -71,8 +71,15 @@ final class GatewayCommand implements Callable<Integer>
 
     @Option(names = "--gap-fill-timeout-ms", paramLabel = "MS", defaultValue = "2000",
         description = "A fill from the replay service gives up when nothing comes for this long (streams are then "
-            + "reset with snapshots). Default: ${DEFAULT-VALUE}")
+            + "reset with snapshots); a replay service silent this long (status probes, replays) makes resumes answer "
+            + "recovered:false until the service answers again. Default: ${DEFAULT-VALUE}")
     long gapFillTimeoutMs;
+
+    @Option(names = "--replay-resume-streams", paramLabel = "N", defaultValue = "8",
+        description = "Resumes through the replay service: trade replays streaming at once, each on its own response "
+            + "stream after --replay-response-stream + 1 (the status probes'); 0: resumes are not served through "
+            + "the service (recovered:false). Default: ${DEFAULT-VALUE}")
+    int replayResumeStreams;
 
     @Option(names = "--ingress-channel", paramLabel = "URI", defaultValue = "aeron:ipc",
         description = "Aeron channel of the engine's inputs, where orders go (the engine's --ingress-channel); "
@@ -105,6 +112,10 @@ final class GatewayCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--replay-channel is for a gateway without --journal");
         }
+        if (replayResumeStreams < 0)
+        {
+            throw new IllegalArgumentException("--replay-resume-streams must be 0 or more, got " + replayResumeStreams);
+        }
         if (gapFillTimeoutMs < 1)
         {
             throw new IllegalArgumentException("--gap-fill-timeout-ms must be positive, got " + gapFillTimeoutMs);
@@ -121,6 +132,7 @@ final class GatewayCommand implements Callable<Integer>
         config.replayResponseChannel = replayResponseChannel;
         config.replayResponseStreamId = replayResponseStream;
         config.gapFillTimeout = java.time.Duration.ofMillis(gapFillTimeoutMs);
+        config.replayResumeStreams = replayResumeStreams;
         config.idle = idle;
         try (GatewayServer gateway = GatewayServer.launch(config))
         {

@@ -114,6 +114,11 @@ class CliTest
         assertThat(both.code()).isEqualTo(2);
         assertThat(both.err()).contains("--replay-channel is for a gateway without --journal");
 
+        final Result streams = run("gateway", "--aeron-dir", dir.toString(), "--replay-channel", "aeron:ipc",
+            "--replay-resume-streams", "-1");
+        assertThat(streams.code()).isEqualTo(2);
+        assertThat(streams.err()).contains("--replay-resume-streams must be 0 or more, got -1");
+
         final Result unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
 

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs {@code scripts/netns-loss.sh} (docs/reliability.md): engine and gateway in two network namespaces joined by
  * a veth pair, 5% of the UDP bus dropped each way by nftables, a client checking every stream's prev chain for
- * 15 s. Skipped, with the script's reason printed, where it cannot run (not root, no {@code ip}, no namespaces,
+ * 8 s. Skipped, with the script's reason printed, where it cannot run (not root, no {@code ip}, no namespaces,
  * no nftables). Needs the shaded jar, so it runs in the integration-test phase (failsafe).
  */
 class NetnsLossIT
@@ -31,7 +31,7 @@ class NetnsLossIT
         final Path script = root.resolve("scripts/netns-loss.sh");
         final Path jar = Path.of("target/tickwire.jar").toAbsolutePath();
         Assumptions.assumeTrue(Files.isRegularFile(jar), "no " + jar);
-        final Process process = new ProcessBuilder("bash", script.toString(), "--seconds", "15", "--jar", jar.toString())
+        final Process process = new ProcessBuilder("bash", script.toString(), "--seconds", "8", "--jar", jar.toString())
             .redirectErrorStream(true).start();
         final List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))

@@ -40,7 +40,7 @@ class SnapshotCrashTest
     void killNineThenRestartFromATrimmedJournalContinuesWithTheNextSeq() throws Exception
     {
         final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
-        final int rounds = 3;
+        final int rounds = Integer.getInteger("tickwire.snapshot.kills", 2); // -Psoak: 10
         System.out.println("SnapshotCrashTest seed=" + seed);
         final Random random = new Random(seed);
         final Path journalDir = dir.resolve("journal");

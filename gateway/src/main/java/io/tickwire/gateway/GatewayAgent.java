@@ -1507,8 +1507,16 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
                 "limit is " + config.maxSubscriptionsPerSession + " streams per connection", now);
             return;
         }
-        final long seq = lastAppliedSeq;
         final long from = request.from();
+        if (request.hasFrom() && from > lastAppliedSeq)
+        {
+            // The client comes from a gateway ahead of this one (the bus reaches gateways at slightly different
+            // times): apply what the journal already holds up to from (the journal is written before the bus), so
+            // the resume is served rather than refused. Bounded by the journal's end: at most what the bus has not
+            // delivered yet, which it would deliver next.
+            fillFromJournal(from);
+        }
+        final long seq = lastAppliedSeq;
         ResumeResult resume = ResumeResult.NONE;
         ReplayRequest replay = null;
         if (request.hasFrom())

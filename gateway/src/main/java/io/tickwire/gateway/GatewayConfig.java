@@ -49,6 +49,16 @@ public final class GatewayConfig
      */
     public Duration gapFillTimeout = Duration.ofSeconds(2);
     /**
+     * Response streams for resumes served through the replay service (a gateway without a journal and with
+     * {@link #replayChannel}): {@code replayResponseStreamId + 1} carries status probes, the next
+     * {@code replayResumeStreams} one trade replay each, so at most this many replays stream at once (others wait
+     * for one). When the service sends nothing (probe answers, replays) for {@link #gapFillTimeout}, resumes answer
+     * {@code recovered:false} until a probe is answered again. 0: resumes are not served through the service.
+     */
+    public int replayResumeStreams = 8;
+    /** Time between two status probes of the replay service (journal identity, first kept seq, reachability). */
+    public Duration replayProbeInterval = Duration.ofSeconds(1);
+    /**
      * With a journal: when the bus has delivered nothing for this long, the gateway applies what the journal holds
      * beyond its last applied seq, without waiting for a later bus batch to show a gap. This covers batches the
      * engine journaled but never published (killed, or stopped, before its publisher sent them): clients get

@@ -74,6 +74,8 @@ public final class GatewayCounters
     public final AtomicLong resumesCutOver = new AtomicLong();
     /** Served resumes that failed during the replay (closed with 1011). */
     public final AtomicLong resumesFailed = new AtomicLong();
+    /** Resumes answered {@code recovered:false} because the replay service did not answer (no journal here). */
+    public final AtomicLong resumesUnavailable = new AtomicLong();
     /** Trade replays in progress (resumed subscriptions not yet live). */
     public final AtomicLong activeReplays = new AtomicLong();
     /** Trade messages sent from replays. */

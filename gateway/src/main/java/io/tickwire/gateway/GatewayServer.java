@@ -6,6 +6,7 @@ import io.aeron.Subscription;
 import io.tickwire.engine.AeronSupport;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalConfig;
+import io.tickwire.replay.AeronReplaySource;
 import io.tickwire.replay.JournalReplaySource;
 import io.tickwire.replay.ReplayClient;
 import org.agrona.CloseHelper;
@@ -52,7 +53,7 @@ public final class GatewayServer implements AutoCloseable
     private final ReplayAgent replayer;
     /** The engine's replay service, for a gateway without a journal (config.replayChannel), or null. */
     private final ReplayClient replayService;
-    /** The replay agent's runner (resumes), or null without a journal. */
+    /** The replay agent's runner (resumes), or null without a journal or replay service. */
     private final AgentRunner replayRunner;
     private final Server server;
     private final ServerConnector connector;
@@ -79,6 +80,18 @@ public final class GatewayServer implements AutoCloseable
             {
                 final Journal journal = opened;
                 replayer = new ReplayAgent(() -> new JournalReplaySource(journal), 2 * config.maxReplays);
+                replayRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle), Throwable::printStackTrace, null,
+                    replayer);
+            }
+            else if (config.replayChannel != null && config.replayResumeStreams > 0)
+            {
+                // Resumes through the engine's replay service, on the replay agent's thread with its own Aeron client
+                // (its conductor run by that thread, like the gateway agent's).
+                final AeronReplaySource.Config remoteConfig = new AeronReplaySource.Config(config.replayChannel,
+                    config.replayStreamId, config.replayResponseChannel, config.replayResponseStreamId + 1,
+                    config.replayResumeStreams, config.gapFillTimeout.toNanos(), config.replayProbeInterval.toNanos());
+                replayer = new ReplayAgent(() -> new AeronReplaySource(remoteConfig,
+                    () -> Aeron.connect(aeronContext(config)), new SystemNanoClock()), 2 * config.maxReplays);
                 replayRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle), Throwable::printStackTrace, null,
                     replayer);
             }

@@ -86,6 +86,9 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
                 c.resumesCutOver.get());
             counter(b, "tickwire_gateway_resume_failures_total", "Served resumes that failed mid-replay (closed 1011)",
                 c.resumesFailed.get());
+            counter(b, "tickwire_gateway_resumes_unavailable_total",
+                "Resumes answered recovered:false because the replay service did not answer",
+                c.resumesUnavailable.get());
             gauge(b, "tickwire_gateway_active_replays", "Trade replays in progress", c.activeReplays.get());
             counter(b, "tickwire_gateway_replayed_trades_total", "Trade messages sent from replays",
                 c.replayedTrades.get());

@@ -3,6 +3,7 @@ package io.tickwire.gateway;
 import io.tickwire.codecs.MarketDataListener;
 import io.tickwire.codecs.MarketDataSbe;
 import io.tickwire.codecs.json.Channel;
+import io.tickwire.codecs.json.JsonName;
 import io.tickwire.codecs.json.JsonWriter;
 import io.tickwire.codecs.json.MarketDataJson;
 import io.tickwire.codecs.sbe.BookLevelDecoder;
@@ -11,7 +12,6 @@ import io.tickwire.codecs.sbe.TickerDecoder;
 import io.tickwire.codecs.sbe.TradeDecoder;
 import io.tickwire.replay.ReplaySource;
 import io.tickwire.replay.ReplayStream;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
@@ -33,10 +33,12 @@ import java.util.function.Supplier;
  * streams over to live once a chunk reaches its last applied seq.
  * <p>
  * Bounds: a chunk ends after the batch that takes it to {@link #CHUNK_MESSAGES} messages or
- * {@link #CHUNK_BYTES} bytes (batches are never split); a request with both of its chunks queued is skipped until
- * the gateway takes one, so a slow client slows only its own replay, and the memory held is at most
- * {@link ReplayRequest#CHUNKS_QUEUED} chunks per active replay (the gateway admits at most
- * {@code GatewayConfig.maxReplays}). Each duty cycle fills at most one chunk per active replay.
+ * {@link #CHUNK_BYTES} bytes (batches are never split). Each replay has at most {@link ReplayRequest#CHUNKS_QUEUED}
+ * chunks, reused: filled ones wait in the request's queue for the gateway, which hands them back once sent; a
+ * replay with none free is skipped until the gateway returns one, so a slow client slows only its own replay,
+ * and the memory held is at most that many chunks per active replay (the gateway admits at most
+ * {@code GatewayConfig.maxReplays}). Each duty cycle fills, per active replay, the chunks it has free (at most
+ * {@link ReplayRequest#CHUNKS_QUEUED}). Nothing is allocated per trade or per chunk once a replay's chunks exist.
  */
 final class ReplayAgent implements Agent
 {
@@ -46,6 +48,12 @@ final class ReplayAgent implements Agent
     static final int CHUNK_BYTES = 32 * 1024;
     private static final int REQUESTS_PER_CYCLE = 16;
     private static final Set<Channel> TRADES = EnumSet.of(Channel.TRADES);
+    /**
+     * Room made before each trade: an SBE trade is a fixed 60-odd bytes; a JSON one at most about 240 (a 16-character
+     * symbol, three 19-digit numbers, two decimals of up to 40 characters). Writing past it fails the replay with
+     * the buffer's bounds check (never silently).
+     */
+    private static final int TRADE_MAX_BYTES = 384;
     private static final long REFRESH_NANOS = 100_000_000L;
 
     /** One replay in progress: this thread's state for a request. */
@@ -54,8 +62,14 @@ final class ReplayAgent implements Agent
         final ReplayRequest request;
         final Int2IntHashMap streamOf = new Int2IntHashMap(-1);
         final long[] prev;
+        /** The request's symbols, JSON-encoded once. */
+        final JsonName[] symbols;
         ReplayStream stream;
         long lastOffered;
+        /** Chunks made for this replay so far (at most {@link ReplayRequest#CHUNKS_QUEUED}). */
+        int chunksMade;
+        /** A chunk taken but not offered (nothing new to send), used first next time. */
+        ReplayChunk spare;
 
         Active(final ReplayRequest request)
         {
@@ -65,6 +79,11 @@ final class ReplayAgent implements Agent
                 streamOf.put(request.instrumentIds[i], i);
             }
             prev = new long[request.instrumentIds.length];
+            symbols = new JsonName[request.symbols.length];
+            for (int i = 0; i < symbols.length; i++)
+            {
+                symbols[i] = JsonName.of(request.symbols[i]);
+            }
             Arrays.fill(prev, request.afterSeq);
             lastOffered = request.afterSeq;
         }
@@ -77,6 +96,7 @@ final class ReplayAgent implements Agent
     private final Encoder encoder = new Encoder();
     private volatile long journalId;
     private volatile long firstSeq;
+    private volatile boolean available;
     private volatile boolean ready;
     private long lastRefresh;
     private int next;
@@ -96,9 +116,19 @@ final class ReplayAgent implements Agent
     public void onStart()
     {
         source = sourceFactory.get();
+        refresh();
+    }
+
+    /** Publishes the source's identity, retained range and availability to the gateway agent. */
+    private void refresh()
+    {
         journalId = source.journalId();
         firstSeq = source.firstSeq();
-        ready = true;
+        available = source.available();
+        if (!ready && !source.starting())
+        {
+            ready = true;
+        }
     }
 
     /**
@@ -107,6 +137,15 @@ final class ReplayAgent implements Agent
     boolean ready()
     {
         return ready;
+    }
+
+    /**
+     * @return whether the source can serve a replay now (any thread; refreshed every 100 ms): false while a
+     * remote replay service does not answer.
+     */
+    boolean available()
+    {
+        return available;
     }
 
     /**
@@ -139,7 +178,7 @@ final class ReplayAgent implements Agent
     @Override
     public int doWork()
     {
-        int work = 0;
+        int work = source.doWork();
         for (int i = 0; i < REQUESTS_PER_CYCLE; i++)
         {
             final ReplayRequest request = requests.poll();
@@ -167,14 +206,11 @@ final class ReplayAgent implements Agent
             next++;
             work += fill(replay);
         }
-        if (work == 0)
+        final long now = System.nanoTime();
+        if (now - lastRefresh >= REFRESH_NANOS || !ready)
         {
-            final long now = System.nanoTime();
-            if (now - lastRefresh >= REFRESH_NANOS)
-            {
-                lastRefresh = now;
-                firstSeq = source.firstSeq();
-            }
+            lastRefresh = now;
+            refresh();
         }
         return work;
     }
@@ -207,43 +243,71 @@ final class ReplayAgent implements Agent
     }
 
     /**
-     * Fills and offers one chunk if the request has room for it.
+     * Fills and offers chunks while the replay has one free and the stream has something new.
      *
-     * @return 1 if a chunk was offered, else 0.
+     * @return the chunks offered (1 for a failed read).
      */
     private int fill(final Active replay)
     {
         final ReplayRequest request = replay.request;
-        if (request.chunks.remainingCapacity() == 0)
+        int offered = 0;
+        while (offered < ReplayRequest.CHUNKS_QUEUED)
         {
-            return 0;
-        }
-        encoder.begin(replay);
-        boolean atEnd = false;
-        try
-        {
-            while (encoder.count < CHUNK_MESSAGES && encoder.position < CHUNK_BYTES)
+            ReplayChunk chunk = replay.spare;
+            replay.spare = null;
+            if (chunk == null)
             {
-                if (replay.stream.poll(1) == 0)
+                chunk = request.free.poll();
+            }
+            if (chunk == null)
+            {
+                if (replay.chunksMade == ReplayRequest.CHUNKS_QUEUED)
                 {
-                    atEnd = true;
-                    break;
+                    return offered; // every chunk is queued or being sent: wait for the gateway
+                }
+                chunk = new ReplayChunk(CHUNK_BYTES + TRADE_MAX_BYTES, CHUNK_MESSAGES);
+                replay.chunksMade++;
+            }
+            chunk.clear();
+            encoder.begin(replay, chunk);
+            boolean atEnd = false;
+            try
+            {
+                while (chunk.count < CHUNK_MESSAGES && chunk.position < CHUNK_BYTES)
+                {
+                    if (replay.stream.poll(1) == 0)
+                    {
+                        atEnd = true;
+                        break;
+                    }
                 }
             }
+            catch (final RuntimeException ex)
+            {
+                request.failed = "journal read failed: " + ex.getMessage();
+                return offered + 1;
+            }
+            if (replay.stream.failure() != null)
+            {
+                request.failed = replay.stream.failure(); // a remote source refused, or stopped answering
+                return offered + 1;
+            }
+            final long coveredTo = replay.stream.lastSeqRead();
+            if (chunk.count == 0 && coveredTo <= replay.lastOffered)
+            {
+                replay.spare = chunk;
+                return offered; // nothing new: the gateway has everything up to lastOffered
+            }
+            chunk.coveredTo = coveredTo;
+            request.chunks.offer(chunk); // always room: at most CHUNKS_QUEUED chunks exist
+            replay.lastOffered = coveredTo;
+            offered++;
+            if (atEnd)
+            {
+                return offered;
+            }
         }
-        catch (final RuntimeException ex)
-        {
-            request.failed = "journal read failed: " + ex.getMessage();
-            return 1;
-        }
-        final long coveredTo = replay.stream.lastSeqRead();
-        if (encoder.count == 0 && (!atEnd || coveredTo <= replay.lastOffered))
-        {
-            return 0; // nothing new: the gateway has everything up to lastOffered
-        }
-        request.chunks.offer(encoder.chunk(coveredTo));
-        replay.lastOffered = coveredTo;
-        return 1;
+        return offered;
     }
 
     private static void close(final Active replay)
@@ -280,32 +344,17 @@ final class ReplayAgent implements Agent
      */
     private static final class Encoder implements MarketDataListener
     {
-        /** Room made before an SBE trade (a fixed 60-odd bytes); JSON writes grow the buffer themselves. */
-        private static final int SBE_TRADE_MAX_BYTES = 128;
-        private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(CHUNK_BYTES + 4096);
         private final JsonWriter writer = new JsonWriter();
         private final MarketDataJson json = new MarketDataJson(writer);
         private final MarketDataSbe sbe = new MarketDataSbe();
         private Active replay;
+        private ReplayChunk chunk;
         private long engineTime;
-        int count;
-        int position;
-        private int[] offsets = new int[CHUNK_MESSAGES];
-        private int[] lengths = new int[CHUNK_MESSAGES];
-        private int[] streams = new int[CHUNK_MESSAGES];
-        private long[] seqs = new long[CHUNK_MESSAGES];
 
-        void begin(final Active replay)
+        void begin(final Active replay, final ReplayChunk chunk)
         {
             this.replay = replay;
-            count = 0;
-            position = 0;
-        }
-
-        ReplayChunk chunk(final long coveredTo)
-        {
-            return new ReplayChunk(Arrays.copyOf(buffer.byteArray(), position), count, Arrays.copyOf(offsets, count),
-                Arrays.copyOf(lengths, count), Arrays.copyOf(streams, count), Arrays.copyOf(seqs, count), coveredTo);
+            this.chunk = chunk;
         }
 
         @Override
@@ -323,36 +372,24 @@ final class ReplayAgent implements Agent
             {
                 return;
             }
-            if (count == offsets.length)
-            {
-                final int n = count * 2; // one batch with more trades than a chunk holds: batches are never split
-                offsets = Arrays.copyOf(offsets, n);
-                lengths = Arrays.copyOf(lengths, n);
-                streams = Arrays.copyOf(streams, n);
-                seqs = Arrays.copyOf(seqs, n);
-            }
             final ReplayRequest request = replay.request;
+            final ReplayChunk chunk = this.chunk;
             final long seq = trade.seq();
-            buffer.checkLimit(position + SBE_TRADE_MAX_BYTES);
+            chunk.ensureRoom(TRADE_MAX_BYTES);
             final int length;
             if (request.format == WireFormat.SBE)
             {
-                length = sbe.trade(buffer, position, request.instrumentIds[stream], seq, replay.prev[stream],
+                length = sbe.trade(chunk.view, chunk.position, request.instrumentIds[stream], seq, replay.prev[stream],
                     trade.price(), trade.quantity(), trade.aggressorSide(), engineTime);
             }
             else
             {
-                writer.wrap(buffer, position);
-                length = json.trade(request.symbols[stream], seq, replay.prev[stream], trade.price(),
+                writer.wrap(chunk.view, chunk.position);
+                length = json.trade(replay.symbols[stream], seq, replay.prev[stream], trade.price(),
                     request.priceScales[stream], trade.quantity(), request.qtyScales[stream], trade.aggressorSide(),
                     engineTime);
             }
-            offsets[count] = position;
-            lengths[count] = length;
-            streams[count] = stream;
-            seqs[count] = seq;
-            count++;
-            position += length;
+            chunk.add(length, stream, seq);
             replay.prev[stream] = seq;
         }
 

@@ -21,14 +21,16 @@ import java.util.List;
  * <h2>Pacing</h2>
  * A chunk is taken for a connection only when it is within {@code conflateAboveBytes} and the chunk fits in its
  * frame ring (or nothing is in flight), so a resuming client is never closed for being slow while it replays:
- * its replay simply waits, bounded by {@link ReplayRequest#CHUNKS_QUEUED} chunks. At most
- * {@link #CHUNKS_PER_CYCLE} chunks are taken per duty cycle over all replays, so replays never delay live
- * dispatch by more than that.
+ * its replay simply waits, bounded by {@link ReplayRequest#CHUNKS_QUEUED} chunks, which go back to the replay
+ * agent once sent. At most {@link #CHUNKS_PER_CYCLE} chunks are taken per duty cycle over all replays, so replays
+ * never delay live dispatch by more than that.
  */
 final class Resumes
 {
     /** Chunks taken per gateway duty cycle, over all replays. */
     static final int CHUNKS_PER_CYCLE = 4;
+    /** The longest close reason a WebSocket close frame holds (125 bytes less the code). */
+    private static final int MAX_CLOSE_REASON = 123;
 
     /** One replaying {@code subscribe} on the gateway side. */
     static final class Resume
@@ -56,8 +58,8 @@ final class Resumes
     private int next;
 
     /**
-     * @param replayer the replay agent; null when the gateway has no journal (every resume is answered
-     *                 {@code recovered:false}).
+     * @param replayer the replay agent (over the gateway's journal, or over the engine's replay service); null when
+     *                 the gateway has neither (every resume is answered {@code recovered:false}).
      */
     Resumes(final GatewayAgent gateway, final GatewayConfig config, final GatewayCounters counters,
         final ReplayAgent replayer)
@@ -77,15 +79,22 @@ final class Resumes
     }
 
     /**
-     * Decides a resume: served when the gateway has a journal, the epoch (if given) is its journal's, and
-     * {@code from} is within what the journal keeps and not after {@code seq}. A trades resume that needs a
-     * replay also needs a free replay slot ({@code maxReplays}) and a successful {@link #offer}.
+     * Decides a resume: served when the gateway has a replay source (its journal, or the replay service, which
+     * must have answered within its timeout), the epoch (if given) is the source's journal's, and {@code from} is
+     * within what the journal keeps and not after {@code seq}. A trades resume that needs a replay also needs a free
+     * replay slot ({@code maxReplays}) and a successful {@link #offer}. A resume refused only because the replay
+     * service is not answering is counted in {@code resumesUnavailable}.
      *
      * @param seq    S, the gateway's last applied seq.
      * @param replay whether the resume needs a replay (trades, from before S).
      */
     ResumeResult decide(final long from, final boolean hasEpoch, final long epoch, final long seq, final boolean replay)
     {
+        if (replayer != null && !replayer.available())
+        {
+            counters.resumesUnavailable.incrementAndGet();
+            return ResumeResult.NOT_RECOVERED;
+        }
         final boolean served = replayer != null &&
             (!hasEpoch || epoch == replayer.journalId()) &&
             from <= seq &&
@@ -150,8 +159,8 @@ final class Resumes
     }
 
     /**
-     * Takes up to {@link #CHUNKS_PER_CYCLE} chunks of replays whose connections have room, sends them and cuts
-     * over the replays that caught up.
+     * Takes up to {@link #CHUNKS_PER_CYCLE} chunks of replays whose connections have room (visiting the replays in
+     * turn, several chunks of one replay if it has them), sends them and cuts over the replays that caught up.
      *
      * @return the chunks taken.
      */
@@ -165,32 +174,44 @@ final class Resumes
             {
                 next = 0;
             }
-            final Resume resume = active.get(next++);
-            final ReplayRequest request = resume.request;
-            final ClientSession session = resume.session;
-            if (session.closing)
-            {
-                continue; // the Closed command will detach its subscriptions
-            }
+            taken += take(active.get(next++), CHUNKS_PER_CYCLE - taken, now);
+        }
+        return taken;
+    }
+
+    /**
+     * Takes and sends up to {@code max} chunks of one replay, while its connection has room; cuts it over if a
+     * chunk reaches the last applied seq.
+     *
+     * @return the chunks taken.
+     */
+    private int take(final Resume resume, final int max, final long now)
+    {
+        final ReplayRequest request = resume.request;
+        final ClientSession session = resume.session;
+        int taken = 0;
+        while (taken < max && !session.closing) // a closing session: the Closed command will detach its subscriptions
+        {
             final ReplayChunk chunk = request.chunks.peek();
             if (chunk == null)
             {
                 if (request.failed != null)
                 {
                     counters.resumesFailed.incrementAndGet();
-                    session.close(CloseCodes.RESUME_FAILED, "resume from " + request.afterSeq + " failed");
+                    session.close(CloseCodes.RESUME_FAILED, failedReason(request));
                 }
-                continue;
+                break;
             }
             final int inFlight = session.framesInFlight();
             if (session.bytesInFlight() > config.conflateAboveBytes ||
                 (inFlight > 0 && inFlight + chunk.count > session.ringCapacity()))
             {
-                continue; // paced: this connection takes its replay as fast as it reads
+                break; // paced: this connection takes its replay as fast as it reads
             }
             request.chunks.poll();
             taken++;
             send(resume, chunk, now);
+            request.free.offer(chunk); // sent (copied into the session's writes): the replay agent may refill it
             if (!session.closing && chunk.coveredTo >= gateway.lastAppliedSeq())
             {
                 for (final StreamSub sub : resume.subs)
@@ -202,9 +223,20 @@ final class Resumes
                 }
                 counters.resumesCutOver.incrementAndGet();
                 finish(resume);
+                break;
             }
         }
         return taken;
+    }
+
+    /**
+     * @return {@code resume from N failed: <why>}, cut to the 123 bytes a close reason may hold (ASCII).
+     */
+    static String failedReason(final ReplayRequest request)
+    {
+        final String reason = "resume from " + request.afterSeq + " failed: " + request.failed;
+        final String ascii = reason.replaceAll("[^\\x20-\\x7e]", "?");
+        return ascii.length() <= MAX_CLOSE_REASON ? ascii : ascii.substring(0, MAX_CLOSE_REASON);
     }
 
     private void send(final Resume resume, final ReplayChunk chunk, final long now)

@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
  * A gateway in its own JVM with its own embedded media driver, as on another host: the bus arrives over UDP.
  * The driver's receive endpoints run Aeron's debug loss generator: incoming data frames and outgoing control
  * frames (status messages, NAKs) are dropped at the given rates, seeded. Args: aeron dir, bus channel, data
- * loss rate, control loss rate, seed. Prints {@code READY <httpPort>}; on a {@code STOP} line (or end of stdin)
- * closes and prints {@code STOPPED}. No journal: what reaches its clients came over the lossy bus only.
+ * loss rate, control loss rate, seed, and optionally the engine's journal directory ({@code -} for none, the
+ * default: what reaches its clients came over the bus only), the replay service's request channel and this
+ * gateway's response channel for it ({@code -} for none: no replay service). Prints {@code READY <httpPort>}; on a
+ * {@code STOP} line (or end of stdin) closes and prints {@code STOPPED}.
  */
 public final class GatewayChild
 {
@@ -52,6 +54,15 @@ public final class GatewayChild
             config.aeronDirectory = aeronDir;
             config.busChannel = args[1];
             config.ingressChannel = null;
+            if (args.length > 5 && !"-".equals(args[5]))
+            {
+                config.journalDirectory = java.nio.file.Path.of(args[5]);
+            }
+            if (args.length > 7 && !"-".equals(args[6]))
+            {
+                config.replayChannel = args[6];
+                config.replayResponseChannel = args[7];
+            }
             gateway = GatewayServer.launch(config);
             System.out.println("READY " + gateway.port());
             System.out.flush();

@@ -158,14 +158,41 @@ class ReplayServiceGatewayTest
                 assertThat(gateway.counters().lastSeq.get()).isZero();
                 assertThat(gateway.counters().gapFillsFailed.get()).as("the start-up fill").isEqualTo(1);
                 awaitConnected(bus);
-                for (int i = 500; i < batches.size(); i++)
+                for (int i = 0; i < batches.size(); i++)
                 {
-                    offer(bus, batches.get(i)); // a late start: the first batch is far beyond seq 1
+                    if (i < 100 || i >= 500)
+                    {
+                        offer(bus, batches.get(i)); // the definitions, then a jump the service cannot fill
+                    }
                 }
                 awaitSeq(gateway, firstSeqOf(batches.get(batches.size() - 1)));
                 assertThat(gateway.counters().busGaps.get()).isEqualTo(1);
                 assertThat(gateway.counters().gapFillsFailed.get()).isEqualTo(2);
                 assertThat(gateway.counters().gapEventsFilledFromJournal.get()).isZero();
+
+                // Resumes: no journal here and no service answering, so they are not served, at once, with a
+                // snapshot (book) or the live stream (trades); counted as unavailable. No epoch is known to send.
+                final long seq = gateway.counters().lastSeq.get();
+                try (JdkClient client = new JdkClient(URI.create("ws://127.0.0.1:" + gateway.port() + "/stream")))
+                {
+                    client.send("{\"op\":\"subscribe\",\"id\":1,\"channel\":\"trades\",\"symbols\":[\"BTC-USD\"]," +
+                        "\"from\":" + (seq - 100) + "}");
+                    assertThat(client.next(Duration.ofSeconds(10)).toString()).isEqualTo(
+                        "{\"type\":\"subscribed\",\"id\":1,\"channel\":\"trades\",\"symbols\":[\"BTC-USD\"],\"seq\":" +
+                        seq + ",\"recovered\":false}");
+                    client.send("{\"op\":\"subscribe\",\"id\":2,\"channel\":\"book\",\"symbols\":[\"BTC-USD\"]," +
+                        "\"depth\":5,\"from\":" + (seq - 100) + "}");
+                    final JsonNode reply = client.next(Duration.ofSeconds(10));
+                    assertThat(reply.toString()).isEqualTo("{\"type\":\"subscribed\",\"id\":2,\"channel\":\"book\"," +
+                        "\"symbols\":[\"BTC-USD\"],\"seq\":" + seq + ",\"recovered\":false,\"depth\":5}");
+                    final JsonNode snapshot = client.next(Duration.ofSeconds(10));
+                    assertThat(snapshot.path("type").asText()).isEqualTo("book");
+                    assertThat(snapshot.path("snapshot").asBoolean()).isTrue();
+                    assertThat(snapshot.path("seq").asLong()).isEqualTo(seq);
+                    assertThat(snapshot.path("prev").asLong()).isEqualTo(seq);
+                }
+                assertThat(gateway.counters().resumesUnavailable.get()).isEqualTo(2);
+                assertThat(gateway.counters().resumesNotRecovered.get()).isEqualTo(2);
             }
         }
     }

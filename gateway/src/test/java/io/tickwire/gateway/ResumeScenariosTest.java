@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Resume where the gateway's memory cannot help: on a second gateway after the first was closed, after a full
  * restart of engine and gateway on the same journal, and the answers that must say {@code recovered:false}
- * (from before what the journal keeps, another journal's epoch, a seq the gateway has not reached).
+ * (from before what the journal keeps, another journal's epoch, a seq beyond the journal's end), and a resume
+ * from a seq the gateway's bus has not brought yet (served: the gateway applies its journal up to it).
  */
 @Timeout(180)
 class ResumeScenariosTest
@@ -198,6 +199,54 @@ class ResumeScenariosTest
             assertThat(book.path("snapshot").asBoolean()).isTrue();
             assertThat(book.path("conflated").asBoolean()).isTrue();
             assertThat(fixture.gateway.counters().resumesNotRecovered.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aResumeFromAheadOfTheGatewayIsServedFromItsJournal() throws Exception
+    {
+        final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
+        System.out.println("ResumeScenariosTest.ahead seed=" + seed);
+        try (TickwireFixture fixture = new TickwireFixture(dir, 4, 1_000, seed, c -> { }))
+        {
+            // A gateway that lags the bus: nobody publishes on its bus stream and it never reads the journal ahead
+            // by itself, so it stays at the journal's end at its start while the engine and the other gateway go on.
+            final GatewayConfig config = new GatewayConfig();
+            config.port = 0;
+            config.host = "127.0.0.1";
+            config.aeronDirectory = fixture.engine.aeronDirectory();
+            config.journalDirectory = fixture.journal;
+            config.busStreamId = 98;
+            config.journalCatchUpAfter = Duration.ofHours(1);
+            config.ingressChannel = null;
+            try (GatewayServer lagging = GatewayServer.launch(config))
+            {
+                final long start = lagging.counters().lastSeq.get();
+                awaitSeq(() -> fixture.gateway.counters().lastSeq.get(), start + 500);
+                final long from;
+                try (JdkClient ahead = new JdkClient(http, fixture.streamUri(), Map.of()))
+                {
+                    ahead.send("{\"op\":\"ping\",\"id\":1}");
+                    from = ahead.nextOfType("pong", Duration.ofSeconds(10)).path("seq").asLong();
+                }
+                assertThat(lagging.counters().lastSeq.get()).as("the gateway lags the client's seq").isLessThan(from);
+                final String epoch = String.format("%016x", fixture.engine.journalId());
+                try (JdkClient client = new JdkClient(http,
+                    URI.create("ws://127.0.0.1:" + lagging.port() + "/stream"), Map.of()))
+                {
+                    client.send("{\"op\":\"subscribe\",\"id\":2,\"channel\":\"book\",\"symbols\":[\"BTC-USD\"]," +
+                        "\"depth\":3,\"from\":" + from + ",\"epoch\":\"" + epoch + "\"}");
+                    final JsonNode reply = client.nextOfType("subscribed", Duration.ofSeconds(10));
+                    assertThat(reply.path("recovered").asBoolean()).as("%s", reply).isTrue();
+                    assertThat(reply.path("seq").asLong()).isGreaterThanOrEqualTo(from);
+                    final JsonNode book = client.nextOfType("book", Duration.ofSeconds(10));
+                    assertThat(book.path("prev").asLong()).isEqualTo(from);
+                    assertThat(book.path("seq").asLong()).isEqualTo(reply.path("seq").asLong());
+                    assertThat(book.path("conflated").asBoolean()).isTrue();
+                    assertThat(lagging.counters().lastSeq.get()).isGreaterThanOrEqualTo(from);
+                    assertThat(lagging.counters().resumesNotRecovered.get()).isZero();
+                }
+            }
         }
     }
 

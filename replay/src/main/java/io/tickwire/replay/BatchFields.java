@@ -4,6 +4,7 @@ import io.tickwire.codecs.sbe.AddInstrumentDecoder;
 import io.tickwire.codecs.sbe.BatchHeaderDecoder;
 import io.tickwire.codecs.sbe.EngineSnapshotDecoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
+import io.tickwire.codecs.sbe.TradeDecoder;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
@@ -92,5 +93,29 @@ final class BatchFields
         return length >= inputOffset + MessageHeaderDecoder.ENCODED_LENGTH &&
             buffer.getShort(inputOffset + TEMPLATE_OFFSET, ORDER) == AddInstrumentDecoder.TEMPLATE_ID &&
             buffer.getShort(inputOffset + SCHEMA_OFFSET, ORDER) == AddInstrumentDecoder.SCHEMA_ID;
+    }
+
+    /**
+     * Walks the batch's message headers (no decoder) for a {@code Trade}.
+     *
+     * @return true if the batch holds a trade, or if its messages do not parse (so the caller decodes it and the
+     * decoder reports the damage, rather than the batch being skipped silently).
+     */
+    static boolean hasTrade(final DirectBuffer buffer, final int length)
+    {
+        int position = 0;
+        while (position + MessageHeaderDecoder.ENCODED_LENGTH <= length)
+        {
+            if (buffer.getShort(position + SCHEMA_OFFSET, ORDER) != TradeDecoder.SCHEMA_ID)
+            {
+                return true;
+            }
+            if (buffer.getShort(position + TEMPLATE_OFFSET, ORDER) == TradeDecoder.TEMPLATE_ID)
+            {
+                return true;
+            }
+            position += MessageHeaderDecoder.ENCODED_LENGTH + (buffer.getShort(position, ORDER) & 0xFFFF);
+        }
+        return position != length;
     }
 }

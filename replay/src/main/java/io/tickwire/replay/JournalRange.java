@@ -124,6 +124,8 @@ public final class JournalRange implements AutoCloseable
     private final boolean trades;
     private final boolean book;
     private final boolean ticker;
+    /** Only trades are selected: a batch with no trade has nothing to deliver (definitions come with AddInstrument). */
+    private final boolean tradesOnly;
     private final long afterSeq;
     private final long toSeq;
     private final long fromTime;
@@ -164,6 +166,7 @@ public final class JournalRange implements AutoCloseable
         this.trades = channels.isEmpty() || channels.contains(Channel.TRADES);
         this.book = channels.isEmpty() || channels.contains(Channel.BOOK);
         this.ticker = channels.isEmpty() || channels.contains(Channel.TICKER);
+        this.tradesOnly = trades && !book && !ticker;
 
         long start = index.indexOfSeq(afterSeq + 1);
         this.truncated = start == JournalIndex.BEFORE_RETAINED;
@@ -315,9 +318,10 @@ public final class JournalRange implements AutoCloseable
             done = true;
             return;
         }
-        if (lastSeq > afterSeq || BatchFields.isAddInstrument(buffer, length))
+        if ((lastSeq > afterSeq && (!tradesOnly || BatchFields.hasTrade(buffer, length))) ||
+            BatchFields.isAddInstrument(buffer, length))
         {
-            decoder.decode(buffer, 0, length, filter);
+            decoder.decode(buffer, 0, length, filter); // a trades-only range skips batches with no trade unread
         }
         if (lastSeq > lastSeqRead)
         {

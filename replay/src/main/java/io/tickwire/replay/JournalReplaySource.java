@@ -2,12 +2,7 @@ package io.tickwire.replay;
 
 import io.tickwire.codecs.MarketDataListener;
 import io.tickwire.codecs.json.Channel;
-import io.tickwire.codecs.sbe.BookLevelDecoder;
-import io.tickwire.codecs.sbe.InstrumentDefinitionDecoder;
-import io.tickwire.codecs.sbe.TickerDecoder;
-import io.tickwire.codecs.sbe.TradeDecoder;
 import io.tickwire.engine.journal.Journal;
-import org.agrona.collections.IntHashSet;
 
 import java.util.Set;
 
@@ -48,11 +43,7 @@ public final class JournalReplaySource implements ReplaySource
     public ReplayStream open(
         final long afterSeq, final int[] instrumentIds, final Set<Channel> channels, final MarketDataListener listener)
     {
-        if (instrumentIds.length == 0 || channels.isEmpty())
-        {
-            throw new IllegalArgumentException("a replay needs at least one instrument and one channel");
-        }
-        final ById filter = new ById(instrumentIds, listener);
+        final StreamFilter filter = new StreamFilter(afterSeq, instrumentIds, channels, listener);
         final JournalRange range = new JournalRange(journal, index,
             JournalRange.Selection.all().seqs(afterSeq, Long.MAX_VALUE).withChannels(channels).withDefinitions(false),
             new InstrumentCatalog(), filter);
@@ -89,69 +80,6 @@ public final class JournalReplaySource implements ReplaySource
         public void close()
         {
             range.close();
-        }
-    }
-
-    /**
-     * Passes the events of the wanted instruments (the range already selected seqs and channels).
-     */
-    private static final class ById implements MarketDataListener
-    {
-        private final IntHashSet ids = new IntHashSet();
-        private final MarketDataListener listener;
-
-        ById(final int[] instrumentIds, final MarketDataListener listener)
-        {
-            for (final int id : instrumentIds)
-            {
-                ids.add(id);
-            }
-            this.listener = listener;
-        }
-
-        @Override
-        public void onBatchStart(
-            final long firstSeq, final int eventCount, final long engineTime, final long intendedTime)
-        {
-            listener.onBatchStart(firstSeq, eventCount, engineTime, intendedTime);
-        }
-
-        @Override
-        public void onInstrument(final InstrumentDefinitionDecoder definition)
-        {
-        }
-
-        @Override
-        public void onTrade(final TradeDecoder trade)
-        {
-            if (ids.contains(trade.instrumentId()))
-            {
-                listener.onTrade(trade);
-            }
-        }
-
-        @Override
-        public void onBookLevel(final BookLevelDecoder level)
-        {
-            if (ids.contains(level.instrumentId()))
-            {
-                listener.onBookLevel(level);
-            }
-        }
-
-        @Override
-        public void onTicker(final TickerDecoder ticker)
-        {
-            if (ids.contains(ticker.instrumentId()))
-            {
-                listener.onTicker(ticker);
-            }
-        }
-
-        @Override
-        public void onBatchEnd(final long firstSeq, final int eventCount)
-        {
-            listener.onBatchEnd(firstSeq, eventCount);
         }
     }
 }

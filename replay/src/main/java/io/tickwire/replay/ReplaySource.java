@@ -7,9 +7,10 @@ import java.util.Set;
 
 /**
  * Where a reader (a gateway resuming a client) gets the events it missed, by seq: the journal in this process
- * ({@link JournalReplaySource}) or, later, a replay service on the journal's host reached over Aeron. The
- * reader sees the same thing either way: the journal's identity, the oldest seq still kept, and streams of
- * events after a seq that follow the journal as it grows.
+ * ({@link JournalReplaySource}) or the replay service on the journal's host reached over Aeron
+ * ({@link AeronReplaySource}). The reader sees the same thing either way: the journal's identity, the oldest seq
+ * still kept, and streams of events after a seq that follow the journal as it grows. A remote source may be
+ * unavailable ({@link #available()}) and its streams may fail ({@link ReplayStream#failure()}).
  * <p>
  * Not thread safe: one thread uses a source and the streams it opens.
  */
@@ -37,6 +38,35 @@ public interface ReplaySource extends AutoCloseable
      * @return the stream; {@link ReplayStream#truncated()} says whether {@code afterSeq + 1} was still there.
      */
     ReplayStream open(long afterSeq, int[] instrumentIds, Set<Channel> channels, MarketDataListener listener);
+
+    /**
+     * Does the source's own work (a remote source runs its Aeron client and its status probes here); the reader
+     * calls it every duty cycle.
+     *
+     * @return work done.
+     */
+    default int doWork()
+    {
+        return 0;
+    }
+
+    /**
+     * @return false while the source cannot serve a replay now (a replay service that did not answer in time):
+     * a reader should not promise one. A local journal is always available.
+     */
+    default boolean available()
+    {
+        return true;
+    }
+
+    /**
+     * @return true while the source is still learning {@link #journalId()} and {@link #firstSeq()} (a remote
+     * source before its service's first answer, at most its timeout).
+     */
+    default boolean starting()
+    {
+        return false;
+    }
 
     @Override
     void close();

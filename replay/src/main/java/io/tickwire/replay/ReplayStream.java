@@ -25,6 +25,15 @@ public interface ReplayStream extends AutoCloseable
      */
     boolean truncated();
 
+    /**
+     * @return why the stream cannot go on (a remote source's service refused or stopped answering), or null while
+     * it can. A failed stream delivers nothing more.
+     */
+    default String failure()
+    {
+        return null;
+    }
+
     @Override
     void close();
 }

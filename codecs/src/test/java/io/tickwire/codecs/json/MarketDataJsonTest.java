@@ -50,6 +50,23 @@ class MarketDataJsonTest
     }
 
     @Test
+    void tradeWithAPreEncodedSymbolWritesTheSameBytes()
+    {
+        for (final String symbol : new String[] {"BTC-USD", "ETH/EUR", "a.b_c-9", "SYMBOL0123456789"})
+        {
+            writer.wrap(buffer, 0);
+            json.trade(symbol, 123_456_789_012L, 7, -10125, 2, 5, 8, Side.BUY, Long.MAX_VALUE);
+            final String byText = text();
+            writer.wrap(buffer, 0);
+            final int length = json.trade(JsonName.of(symbol), 123_456_789_012L, 7, -10125, 2, 5, 8, Side.BUY,
+                Long.MAX_VALUE);
+
+            assertThat(length).isEqualTo(writer.length());
+            assertThat(text()).isEqualTo(byText);
+        }
+    }
+
+    @Test
     void tradeRefusesTheNullSide()
     {
         assertThatThrownBy(() -> json.trade("X", 1, 0, 1, 0, 1, 0, Side.NULL_VAL, 0))

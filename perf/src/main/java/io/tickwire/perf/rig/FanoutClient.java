@@ -301,29 +301,9 @@ public final class FanoutClient
             writeFully(channel, ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
             return conn;
         }
-        final byte[] key = new byte[16];
-        ThreadLocalRandom.current().nextBytes(key);
-        final String request = "GET /stream HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\n" +
-            "Connection: Upgrade\r\nSec-WebSocket-Key: " + java.util.Base64.getEncoder().encodeToString(key) +
-            "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        writeFully(channel, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
-        final ByteBuffer response = ByteBuffer.wrap(conn.buf);
-        int headerEnd = -1;
-        while (headerEnd < 0)
-        {
-            if (channel.read(response) < 0)
-            {
-                throw new IOException("connection " + index + " closed during the handshake");
-            }
-            headerEnd = indexOf(conn.buf, response.position(), "\r\n\r\n");
-        }
-        final String head = new String(conn.buf, 0, headerEnd, StandardCharsets.US_ASCII);
-        if (!head.startsWith("HTTP/1.1 101"))
-        {
-            throw new IOException("connection " + index + ": upgrade refused: " + head.lines().findFirst().orElse(""));
-        }
-        conn.start = headerEnd + 4;
-        conn.end = response.position();
+        final Upgraded upgraded = upgrade(channel, host, port, conn.buf, "connection " + index);
+        conn.start = upgraded.start();
+        conn.end = upgraded.end();
         // subscribe in requests of at most 200 symbols (the gateway takes 256 per request)
         int chunkStart = 0;
         int inChunk = 0;
@@ -343,6 +323,48 @@ public final class FanoutClient
         return conn;
     }
 
+    /**
+     * What the upgrade left in the read buffer: the first frame bytes are {@code [start, end)}.
+     */
+    public record Upgraded(int start, int end)
+    {
+    }
+
+    /**
+     * Upgrades a connected channel to a WebSocket on {@code /stream} (blocking), reading the response into
+     * {@code buf}.
+     *
+     * @param what names the connection in errors.
+     * @return where the bytes after the response's headers are in {@code buf}.
+     */
+    public static Upgraded upgrade(
+        final SocketChannel channel, final String host, final int port, final byte[] buf, final String what)
+        throws IOException
+    {
+        final byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        final String request = "GET /stream HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\n" +
+            "Connection: Upgrade\r\nSec-WebSocket-Key: " + java.util.Base64.getEncoder().encodeToString(key) +
+            "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        writeFully(channel, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+        final ByteBuffer response = ByteBuffer.wrap(buf);
+        int headerEnd = -1;
+        while (headerEnd < 0)
+        {
+            if (channel.read(response) < 0)
+            {
+                throw new IOException(what + " closed during the handshake");
+            }
+            headerEnd = indexOf(buf, response.position(), "\r\n\r\n");
+        }
+        final String head = new String(buf, 0, headerEnd, StandardCharsets.US_ASCII);
+        if (!head.startsWith("HTTP/1.1 101"))
+        {
+            throw new IOException(what + ": upgrade refused: " + head.lines().findFirst().orElse(""));
+        }
+        return new Upgraded(headerEnd + 4, response.position());
+    }
+
     private String subscribeJson(final Conn conn, final int fromSymbol, final int toSymbol)
     {
         final StringBuilder sb =
@@ -359,12 +381,12 @@ public final class FanoutClient
         return sb.append("]}").toString();
     }
 
-    static ByteBuffer maskedText(final String text)
+    public static ByteBuffer maskedText(final String text)
     {
         return maskedFrame(0x1, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static ByteBuffer maskedFrame(final int opcode, final byte[] payload)
+    public static ByteBuffer maskedFrame(final int opcode, final byte[] payload)
     {
         final ByteBuffer frame = ByteBuffer.allocate(payload.length + 14);
         frame.put((byte)(0x80 | opcode));
@@ -390,7 +412,7 @@ public final class FanoutClient
         return frame.flip();
     }
 
-    static void writeFully(final SocketChannel channel, final ByteBuffer buffer) throws IOException
+    public static void writeFully(final SocketChannel channel, final ByteBuffer buffer) throws IOException
     {
         while (buffer.hasRemaining())
         {
@@ -401,7 +423,7 @@ public final class FanoutClient
         }
     }
 
-    static int indexOf(final byte[] bytes, final int limit, final String what)
+    public static int indexOf(final byte[] bytes, final int limit, final String what)
     {
         outer:
         for (int i = 0; i + what.length() <= limit; i++)
@@ -737,7 +759,7 @@ public final class FanoutClient
         }
     }
 
-    private static boolean startsWith(final byte[] b, final int from, final int to, final byte[] prefix)
+    public static boolean startsWith(final byte[] b, final int from, final int to, final byte[] prefix)
     {
         if (to - from < prefix.length)
         {
@@ -753,7 +775,7 @@ public final class FanoutClient
         return true;
     }
 
-    private static int find(final byte[] b, final int from, final int to, final byte[] what)
+    public static int find(final byte[] b, final int from, final int to, final byte[] what)
     {
         outer:
         for (int i = from; i + what.length <= to; i++)
@@ -791,7 +813,7 @@ public final class FanoutClient
         return lowest;
     }
 
-    private static long number(final byte[] b, final int from, final int to)
+    public static long number(final byte[] b, final int from, final int to)
     {
         long v = 0;
         int i = from;
