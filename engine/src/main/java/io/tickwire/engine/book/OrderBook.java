@@ -10,7 +10,9 @@ import org.agrona.collections.Long2ObjectHashMap;
 /**
  * A price-time priority limit order book for one instrument (matching mode). Single threaded: it belongs
  * to the engine agent. Every outcome, including a refusal, is reported to the {@link OrderBookListener}
- * synchronously and in the order given there; the operations never throw for bad input.
+ * synchronously and in the order given there; the operations never throw for bad input. A listener must not query
+ * the book from a callback: while a LIMIT order matches, its key is already live ({@link #contains},
+ * {@link #orderCount}) although it rests only after its fills.
  *
  * <h2>Rules</h2>
  * <ul>
