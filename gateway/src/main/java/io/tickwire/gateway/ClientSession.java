@@ -64,6 +64,8 @@ final class ClientSession implements Callback
     /** The agent's clock when each message in flight was queued (same slots as {@link #ring}). */
     private final long[] queuedAt;
     private final SendLatencyHistogram sendLatency;
+    /** The ring's capacity, kept here so the checks of every delivery do not read the array's header. */
+    private final int capacity;
     private final int mask;
     private long produced;
     private volatile long consumed;
@@ -136,6 +138,7 @@ final class ClientSession implements Callback
         ring = batched ? null : new long[capacity];
         queuedAt = new long[capacity];
         this.sendLatency = sendLatency;
+        this.capacity = capacity;
         mask = capacity - 1;
         lastOutboundNanos = now;
         lastInboundNanos = now;
@@ -185,12 +188,12 @@ final class ClientSession implements Callback
      */
     int ringCapacity()
     {
-        return queuedAt.length;
+        return capacity;
     }
 
     boolean ringFull()
     {
-        return produced - consumed >= queuedAt.length;
+        return produced - consumed >= capacity;
     }
 
     /**
@@ -291,12 +294,12 @@ final class ClientSession implements Callback
         {
             return out;
         }
-        int capacity = out.capacity();
-        while (capacity - out.position() < bytes)
+        int size = out.capacity();
+        while (size - out.position() < bytes)
         {
-            capacity = Math.multiplyExact(capacity, 2);
+            size = Math.multiplyExact(size, 2);
         }
-        final ByteBuffer grown = ByteBuffer.allocateDirect(capacity); // not in flight: free to replace
+        final ByteBuffer grown = ByteBuffer.allocateDirect(size); // not in flight: free to replace
         out.flip();
         grown.put(out);
         buffers[index] = grown;
