@@ -36,8 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  *     {@code OPENED connections=<open> ok=false reason: ...}.</li>
  *     <li>{@code MARK}: remembers each connection's heartbeat count; prints {@code MARKED}.</li>
  *     <li>{@code CHECK}: prints {@code CHECK key=value ...}: connections, open, closed, replies, snapshots, the fewest
- *     and most heartbeats any connection received since {@code MARK}, other messages, errors; then up to 5
- *     {@code ERROR} samples.</li>
+ *     and most heartbeats any connection received since {@code MARK}, the longest any connection waited for one
+ *     since then (up to now), other messages, errors; then up to 5 {@code ERROR} samples.</li>
  * </ul>
  * When stdin ends it closes every connection and exits.
  */
@@ -81,6 +81,9 @@ public final class IdleClient
         volatile int closeCode = FanoutClient.CLOSE_NONE;
         volatile boolean eof;
         int heartbeatMark;
+        /** When the last heartbeat since {@code MARK} came (or the mark), and the longest wait for one since. */
+        volatile long lastBeat;
+        volatile long maxGap;
 
         Conn(final int index, final SocketChannel channel)
         {
@@ -124,9 +127,12 @@ public final class IdleClient
                 case "OPEN" -> client.open(Integer.parseInt(command[1]));
                 case "MARK" ->
                 {
+                    final long now = System.nanoTime();
                     for (final Conn conn : client.conns)
                     {
                         conn.heartbeatMark = conn.heartbeats;
+                        conn.maxGap = 0;
+                        conn.lastBeat = now;
                     }
                     System.out.println("MARKED");
                 }
@@ -254,8 +260,14 @@ public final class IdleClient
         int minHeartbeats = Integer.MAX_VALUE;
         int maxHeartbeats = 0;
         int settled = 0;
+        long maxGap = 0;
+        final long now = System.nanoTime();
         for (final Conn conn : conns)
         {
+            if (conn.lastBeat != 0)
+            {
+                maxGap = Math.max(maxGap, Math.max(conn.maxGap, now - conn.lastBeat));
+            }
             if (conn.open())
             {
                 open++;
@@ -280,7 +292,8 @@ public final class IdleClient
         System.out.println("CHECK connections=" + conns.size() + " open=" + open + " closed=" + closed +
             " settled=" + settled + " replies=" + replies + " tickers=" + tickers + " books=" + books +
             " heartbeats=" + heartbeats + " minHeartbeats=" + (conns.isEmpty() ? 0 : minHeartbeats) +
-            " maxHeartbeats=" + maxHeartbeats + " others=" + others + " errors=" + errors.get());
+            " maxHeartbeats=" + maxHeartbeats + " maxHeartbeatGapMs=" + maxGap / 1_000_000 + " others=" + others +
+            " errors=" + errors.get());
         for (final String sample : errorSamples)
         {
             System.out.println("ERROR " + sample);
@@ -371,6 +384,12 @@ public final class IdleClient
         if (FanoutClient.startsWith(b, from, to, HEARTBEAT))
         {
             conn.heartbeats++;
+            final long now = System.nanoTime();
+            if (conn.lastBeat != 0)
+            {
+                conn.maxGap = Math.max(conn.maxGap, now - conn.lastBeat);
+            }
+            conn.lastBeat = now;
         }
         else if (FanoutClient.startsWith(b, from, to, TICKER))
         {
