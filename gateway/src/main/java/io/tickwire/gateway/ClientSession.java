@@ -15,7 +15,10 @@ import java.util.List;
  * Outbound accounting: every message queued records its payload length in a single-producer single-consumer
  * ring; Jetty completes a session's writes in order, and each completed message pops one length. So
  * {@link #bytesInFlight()} is exact (queued and not yet written, including messages still in the session's own
- * buffer) and the ring's capacity bounds the messages in flight, with no allocation per send.
+ * buffer) and the ring's capacity bounds the messages in flight, with no allocation per send. The ring starts at
+ * {@link #INITIAL_RING} slots and doubles (on the agent thread) when a message finds it full below that capacity,
+ * so an idle or keeping-up session holds a few hundred bytes of it, not {@code maxFramesInFlight} x 16 bytes; it is
+ * never shrunk.
  * <p>
  * Send path (a connection without WebSocket extensions): each message is framed (header and payload) into the
  * session's write buffer as it is queued, and {@link #flush()} hands the whole buffer to Jetty as ONE entry
@@ -43,6 +46,8 @@ final class ClientSession implements Callback
      */
     static final int WRITE_TARGET = 4096;
     private static final int MAX_HEADER = 10;
+    /** Slots of a new session's in-flight ring (a power of two); it grows to maxFramesInFlight as needed. */
+    static final int INITIAL_RING = 16;
 
     final long id;
     final WsEndpoint endpoint;
@@ -55,11 +60,15 @@ final class ClientSession implements Callback
     final WireFormat format;
     private final boolean batched;
 
-    private final long[] ring;
-    /** The agent's clock when each message in flight was queued (same slots as {@link #ring}). */
-    private final long[] queuedAt;
+    /**
+     * The messages in flight, two longs per slot: payload length at {@code 2 * slot}, the agent's clock when it was
+     * queued at {@code 2 * slot + 1}. Replaced by a larger copy when it grows: volatile, so Jetty's completion side
+     * reads the current array (or the one before, whose slots not yet consumed hold the same values).
+     */
+    private volatile long[] ring;
+    /** The most messages in flight: maxFramesInFlight rounded up to a power of two. */
+    private final int capacity;
     private final SendLatencyHistogram sendLatency;
-    private final int mask;
     private long produced;
     private volatile long consumed;
     private long queuedBytes;
@@ -118,15 +127,14 @@ final class ClientSession implements Callback
             }
         }
         this.remote = String.valueOf(core.getRemoteAddress());
-        int capacity = 1;
-        while (capacity < maxFramesInFlight)
+        int slots = 1;
+        while (slots < maxFramesInFlight)
         {
-            capacity <<= 1;
+            slots <<= 1;
         }
-        ring = new long[capacity];
-        queuedAt = new long[capacity];
+        capacity = slots;
+        ring = new long[2 * Math.min(INITIAL_RING, slots)];
         this.sendLatency = sendLatency;
-        mask = capacity - 1;
         lastOutboundNanos = now;
         lastInboundNanos = now;
         lastProgressNanos = now;
@@ -162,12 +170,20 @@ final class ClientSession implements Callback
      */
     int ringCapacity()
     {
-        return ring.length;
+        return capacity;
     }
 
     boolean ringFull()
     {
-        return produced - consumed >= ring.length;
+        return produced - consumed >= capacity;
+    }
+
+    /**
+     * @return the slots the ring has now (it grows up to {@link #ringCapacity()}).
+     */
+    int ringSlots()
+    {
+        return ring.length >> 1;
     }
 
     /**
@@ -182,8 +198,14 @@ final class ClientSession implements Callback
     {
         final int length = payload.remaining();
         final long k = produced;
-        ring[(int)(k & mask)] = length;
-        queuedAt[(int)(k & mask)] = now;
+        long[] r = ring;
+        if (k - consumed >= r.length >> 1)
+        {
+            r = growRing(r, k); // below capacity: callers check ringFull() first
+        }
+        final int slot = (int)(k & ((r.length >> 1) - 1)) << 1;
+        r[slot] = length;
+        r[slot + 1] = now;
         produced = k + 1;
         queuedBytes += length;
         messagesSent++;
@@ -235,6 +257,27 @@ final class ClientSession implements Callback
             copy.put(0, payload, payload.position(), length);
             core.sendFrame(new Frame(opCode, copy), this, true);
         }
+    }
+
+    /**
+     * Doubles the ring, copying the messages in flight to their slots in the new one, and publishes it. Jetty's
+     * completion side may still be reading the old array: it reads only messages queued before now, whose slots
+     * in the old array are never written again.
+     */
+    private long[] growRing(final long[] old, final long produced)
+    {
+        final int oldMask = (old.length >> 1) - 1;
+        final long[] grown = new long[old.length << 1];
+        final int mask = (grown.length >> 1) - 1;
+        for (long m = consumed; m < produced; m++)
+        {
+            final int from = (int)(m & oldMask) << 1;
+            final int to = (int)(m & mask) << 1;
+            grown[to] = old[from];
+            grown[to + 1] = old[from + 1];
+        }
+        ring = grown;
+        return grown;
     }
 
     /**
@@ -310,15 +353,17 @@ final class ClientSession implements Callback
         final long w = writesCompleted;
         final int messages = batched ? writeMessages[(int)(w & WRITE_MASK)] : 1;
         final long now = sendLatency != null ? System.nanoTime() : 0;
+        final long[] r = ring;
+        final int mask = (r.length >> 1) - 1;
         long c = consumed;
         long bytes = completedBytes;
         for (int i = 0; i < messages; i++)
         {
-            final int slot = (int)(c & mask);
-            bytes += ring[slot];
+            final int slot = (int)(c & mask) << 1;
+            bytes += r[slot];
             if (sendLatency != null)
             {
-                sendLatency.record(now - queuedAt[slot]);
+                sendLatency.record(now - r[slot + 1]);
             }
             c++;
         }
