@@ -179,14 +179,6 @@ final class ClientSession implements Callback
     }
 
     /**
-     * @return the slots the ring has now (it grows up to {@link #ringCapacity()}).
-     */
-    int ringSlots()
-    {
-        return ring.length >> 1;
-    }
-
-    /**
      * Queues one message: framed into the session's write buffer (sent by the next {@link #flush()}), or, on a
      * connection with extensions, handed to Jetty as a batched frame.
      *
