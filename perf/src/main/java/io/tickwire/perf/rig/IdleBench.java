@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -238,8 +239,17 @@ public final class IdleBench
                 }
                 awaitSessions(target, 0);
             }
+            // the baseline's CPU over one hold with no connection: the idle strategies' share of the figures below
+            final double idleCpu = FanoutBench.cpuSeconds(target.pid());
+            final long idleStart = System.nanoTime();
+            Thread.sleep(Math.round(o.hold * 1000)); // the idle hold being measured, not a synchronisation
+            final Map<String, String> baseCheck = new LinkedHashMap<>();
+            baseCheck.put("targetCpuPercent", Long.toString(Math.round(100 * (FanoutBench.cpuSeconds(target.pid()) -
+                idleCpu) / ((System.nanoTime() - idleStart) / 1e9))));
+            baseCheck.put("clientCpuPercent", "-");
+            baseCheck.put("load", FanoutBench.loadAverage().split(" ")[0]);
             final Map<String, String> baseline = stats(target);
-            record(new Step(0, Map.of(), baseline, o.hold), baseline);
+            record(new Step(0, baseCheck, baseline, o.hold), baseline);
             try (FanoutBench.Child client = startClient(port, "client"))
             {
                 for (final int n : o.connections)
@@ -247,9 +257,21 @@ public final class IdleBench
                     final String openedLine = opened(client, n);
                     client.send("MARK");
                     client.await("MARKED", 30);
+                    final double targetCpu = FanoutBench.cpuSeconds(target.pid());
+                    final double clientCpu = FanoutBench.cpuSeconds(client.pid());
+                    final long holdStart = System.nanoTime();
                     Thread.sleep(Math.round(o.hold * 1000)); // the idle hold being measured, not a synchronisation
+                    final double held = (System.nanoTime() - holdStart) / 1e9;
+                    final String load = FanoutBench.loadAverage().split(" ")[0];
                     client.send("CHECK");
-                    final Map<String, String> check = FanoutBench.fields(client.await("CHECK", 60));
+                    final Map<String, String> check =
+                        new LinkedHashMap<>(FanoutBench.fields(client.await("CHECK", 60)));
+                    // the CPU the idle connections cost (heartbeats), in % of one core, and the box's load meanwhile
+                    check.put("targetCpuPercent", Long.toString(
+                        Math.round(100 * (FanoutBench.cpuSeconds(target.pid()) - targetCpu) / held)));
+                    check.put("clientCpuPercent", Long.toString(
+                        Math.round(100 * (FanoutBench.cpuSeconds(client.pid()) - clientCpu) / held)));
+                    check.put("load", load);
                     for (final String error : client.drainLines("ERROR"))
                     {
                         say("# client " + error);
@@ -316,7 +338,7 @@ public final class IdleBench
         say(String.format(Locale.ROOT, "STEP connections=%d heapAfterFullGc=%d heapMaxSampled=%d heapMax=%d " +
                 "perConnection=%s directUsed=%d directCount=%d rss=%d threads=%d openSessions=%d tcpConnections=%d " +
                 "open=%s closed=%s settled=%s minHeartbeats=%s maxHeartbeats=%s maxHeartbeatGapMs=%s errors=%s " +
-                "others=%s correct=%s",
+                "others=%s targetCpuPercent=%s clientCpuPercent=%s load=%s correct=%s",
             step.connections(), used, step.stat("heapMaxUsedSampled"), step.stat("heapMax"),
             step.connections() == 0 ? "-" : Long.toString((used - base) / step.connections()),
             step.stat("directUsed"), step.stat("directCount"), step.stat("rss"), step.stat("threads"),
@@ -324,7 +346,9 @@ public final class IdleBench
             step.check().getOrDefault("closed", "-"), step.check().getOrDefault("settled", "-"),
             step.check().getOrDefault("minHeartbeats", "-"), step.check().getOrDefault("maxHeartbeats", "-"),
             step.check().getOrDefault("maxHeartbeatGapMs", "-"), step.check().getOrDefault("errors", "-"),
-            step.check().getOrDefault("others", "-"), step.correct()));
+            step.check().getOrDefault("others", "-"), step.check().getOrDefault("targetCpuPercent", "-"),
+            step.check().getOrDefault("clientCpuPercent", "-"), step.check().getOrDefault("load", "-"),
+            step.correct()));
     }
 
     private void table()
@@ -333,19 +357,24 @@ public final class IdleBench
         say("");
         say("| connections | heap after full GC (MiB) | over baseline (MiB) | per connection (bytes) | heap max " +
             "sampled (MiB) | direct (MiB, buffers) | RSS (MiB) | threads | heartbeats per connection in the hold " +
-            "(min-max) | longest wait for a heartbeat (ms) | correct |");
-        say("|---|---|---|---|---|---|---|---|---|---|---|");
+            "(min-max) | longest wait for a heartbeat (ms) | CPU in the hold, % of a core: target / client (load) " +
+            "| correct |");
+        say("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (final Step s : steps)
         {
             final long over = s.stat("heapUsedAfterFullGc") - base.stat("heapUsedAfterFullGc");
-            say(String.format(Locale.ROOT, "| %,d | %.1f | %s | %s | %.1f | %.1f (%,d) | %.0f | %d | %s | %s | %s |",
+            say(String.format(Locale.ROOT,
+                "| %,d | %.1f | %s | %s | %.1f | %.1f (%,d) | %.0f | %d | %s | %s | %s | %s |",
                 s.connections(), s.stat("heapUsedAfterFullGc") / MIB,
                 s.connections() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", over / MIB),
                 s.connections() == 0 ? "-" : String.format(Locale.ROOT, "%,d", over / s.connections()),
                 s.stat("heapMaxUsedSampled") / MIB, s.stat("directUsed") / MIB, s.stat("directCount"),
                 s.stat("rss") / MIB, s.stat("threads"),
                 s.connections() == 0 ? "-" : s.client("minHeartbeats") + "-" + s.client("maxHeartbeats"),
-                s.connections() == 0 ? "-" : Long.toString(s.client("maxHeartbeatGapMs")), s.correct() ? "yes" : "NO"));
+                s.connections() == 0 ? "-" : Long.toString(s.client("maxHeartbeatGapMs")),
+                s.check().get("targetCpuPercent") + " / " + s.check().get("clientCpuPercent") + " (" +
+                    s.check().get("load") + ")",
+                s.correct() ? "yes" : "NO"));
         }
         if (steps.size() > 2)
         {
