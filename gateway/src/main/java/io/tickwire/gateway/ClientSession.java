@@ -17,7 +17,9 @@ import java.util.List;
  * each completed write pops its messages and adds its bytes (each write's message count and payload bytes are
  * kept per write buffer). So {@link #bytesInFlight()} is exact (queued and not yet written, including messages
  * still in the session's own buffer) and the ring's capacity bounds the messages in flight, with no allocation
- * per send.
+ * per send. The ring starts at {@link #INITIAL_RING} slots and doubles (on the agent thread) when a message finds
+ * it full below that capacity, so an idle or keeping-up session holds a few hundred bytes of it, not
+ * {@code maxFramesInFlight} x 8 bytes (x 16 with extensions); it is never shrunk.
  * <p>
  * Send path (a connection without WebSocket extensions): each message is framed (header and payload) into the
  * session's write buffer as it is queued, and {@link #flush()} hands the whole buffer to Jetty as ONE entry
@@ -45,6 +47,8 @@ final class ClientSession implements Callback
     static final int MIN_WRITE_TARGET = 4096;
     static final int MAX_WRITE_TARGET = 16384;
     private static final int MAX_HEADER = 10;
+    /** Slots of a new session's in-flight ring (a power of two); it grows to maxFramesInFlight as needed. */
+    static final int INITIAL_RING = 16;
 
     final long id;
     final WsEndpoint endpoint;
@@ -59,14 +63,21 @@ final class ClientSession implements Callback
     /** A write is handed over in the middle of a cycle once it holds this many bytes and a buffer is free. */
     private final int writeTarget;
 
-    /** Payload length of each message in flight, by message number; only with extensions (else null). */
-    private final long[] ring;
-    /** The agent's clock when each message in flight was queued (same slots as {@link #ring}). */
-    private final long[] queuedAt;
+    /**
+     * Payload length of each message in flight, by message number; only with extensions (else null). Grows with
+     * {@link #queuedAt} (same length, same slots).
+     */
+    private volatile long[] ring;
+    /**
+     * The agent's clock when each message in flight was queued, by message number. Replaced by a larger copy when
+     * the ring grows: volatile, so Jetty's completion side reads the current array (or the one before, whose slots
+     * not yet consumed hold the same values and are never written again).
+     */
+    private volatile long[] queuedAt;
     private final SendLatencyHistogram sendLatency;
-    /** The ring's capacity, kept here so the checks of every delivery do not read the array's header. */
+    /** The most messages in flight (maxFramesInFlight rounded up to a power of two), kept in a field so the checks
+     * of every delivery do not read an array's header. */
     private final int capacity;
-    private final int mask;
     private long produced;
     private volatile long consumed;
     private long queuedBytes;
@@ -135,11 +146,11 @@ final class ClientSession implements Callback
         {
             capacity <<= 1;
         }
-        ring = batched ? null : new long[capacity];
-        queuedAt = new long[capacity];
+        final int initial = Math.min(INITIAL_RING, capacity);
+        ring = batched ? null : new long[initial];
+        queuedAt = new long[initial];
         this.sendLatency = sendLatency;
         this.capacity = capacity;
-        mask = capacity - 1;
         lastOutboundNanos = now;
         lastInboundNanos = now;
         lastProgressNanos = now;
@@ -208,7 +219,12 @@ final class ClientSession implements Callback
     {
         final int length = payload.remaining();
         final long k = produced;
-        queuedAt[(int)(k & mask)] = now;
+        long[] times = queuedAt;
+        if (k - consumed >= times.length)
+        {
+            times = growRing(times, k); // below capacity: callers check ringFull() first
+        }
+        times[(int)(k & (times.length - 1))] = now;
         produced = k + 1;
         queuedBytes += length;
         messagesSent++;
@@ -257,11 +273,41 @@ final class ClientSession implements Callback
         }
         else
         {
-            ring[(int)(k & mask)] = length;
+            final long[] lengths = ring;
+            lengths[(int)(k & (lengths.length - 1))] = length;
             final ByteBuffer copy = ByteBuffer.allocate(length);
             copy.put(0, payload, payload.position(), length);
             core.sendFrame(new Frame(opCode, copy), this, true);
         }
+    }
+
+    /**
+     * Doubles the ring (queue times, and lengths with extensions), copying the messages in flight to their slots in
+     * the new arrays, and publishes them (lengths first). Jetty's completion side may still be reading the old
+     * arrays: it reads only messages queued before now, whose slots in the old arrays are never written again.
+     */
+    private long[] growRing(final long[] old, final long produced)
+    {
+        final int oldMask = old.length - 1;
+        final int size = old.length << 1;
+        final int newMask = size - 1;
+        final long[] times = new long[size];
+        final long[] oldLengths = ring;
+        final long[] lengths = oldLengths == null ? null : new long[size];
+        for (long m = consumed; m < produced; m++)
+        {
+            times[(int)(m & newMask)] = old[(int)(m & oldMask)];
+            if (lengths != null)
+            {
+                lengths[(int)(m & newMask)] = oldLengths[(int)(m & oldMask)];
+            }
+        }
+        if (lengths != null)
+        {
+            ring = lengths;
+        }
+        queuedAt = times;
+        return times;
     }
 
     /**
@@ -367,11 +413,13 @@ final class ClientSession implements Callback
         else
         {
             messages = 1;
-            completedBytes += ring[(int)(c & mask)];
+            final long[] lengths = ring;
+            completedBytes += lengths[(int)(c & (lengths.length - 1))];
         }
         if (sendLatency != null)
         {
-            sendLatency.recordQueued(queuedAt, mask, c, messages, System.nanoTime());
+            final long[] times = queuedAt;
+            sendLatency.recordQueued(times, times.length - 1, c, messages, System.nanoTime());
         }
         consumed = c + messages;
         if (batched)

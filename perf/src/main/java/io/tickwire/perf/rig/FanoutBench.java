@@ -615,7 +615,7 @@ public final class FanoutBench
     }
 
     /** This JVM's java, module flags and classpath (the perf jar, or the test classpath). */
-    private static List<String> java(final String heap)
+    static List<String> java(final String heap)
     {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));

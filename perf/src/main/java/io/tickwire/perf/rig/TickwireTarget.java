@@ -15,6 +15,7 @@ import org.agrona.concurrent.status.CountersReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -38,11 +39,16 @@ import java.util.concurrent.locks.LockSupport;
  * carries it, and the gateway encodes one trade message and fans it out, with the benchmark field
  * {@code "intended"} on.
  * <p>
- * Arguments: {@code --symbols K --clients N --bounds high|default [--conflate-above B --close-above B]
- * [--ws-port P] [--feed-port F]}. With {@code high} the per-session bounds are set so a client keeping up never
- * meets them (conflation and slow-consumer closes off in effect, as the peers have neither); {@code default} keeps
- * the gateway's defaults (stall runs), or the byte bounds given. Prints {@code READY ws=<port> feed=<port>}; on the
- * line {@code stats} prints {@code STATS ...} (heap, gateway counters); exits when stdin ends.
+ * Arguments: {@code --symbols K --clients N --bounds high|default|idle [--conflate-above B --close-above B]
+ * [--book-levels L] [--max-sessions-per-ip P] [--ws-port P] [--feed-port F]}. With {@code high} the per-session
+ * bounds are set so a client keeping up never meets them (conflation and slow-consumer closes off in effect, as the
+ * peers have neither); {@code default} keeps the gateway's defaults (stall runs), or the byte bounds given;
+ * {@code idle} ({@link IdleBench}) keeps every gateway default (the preallocated books' {@code maxLevelsPerSide}
+ * too) except {@code maxSessions}, raised to N when N is above it, and, when given, {@code maxSessionsPerIp} = P
+ * with {@code maxConnectionsPerIp} = P + 100. {@code --book-levels L} adds L bid and L ask levels and one trade per
+ * symbol to the feed file, so books, tickers and trades have a state to snapshot. Prints
+ * {@code READY ws=<port> feed=<port>}; on the line {@code stats} prints {@code STATS ...} (heap after a full GC,
+ * direct buffers, RSS, threads, sessions, gateway counters); exits when stdin ends.
  */
 public final class TickwireTarget
 {
@@ -57,7 +63,10 @@ public final class TickwireTarget
         final Args a = new Args(args);
         final int symbols = a.intValue("--symbols", 100);
         final int clients = a.intValue("--clients", 100);
-        final boolean high = "high".equals(a.value("--bounds", "high"));
+        final String bounds = a.value("--bounds", "high");
+        final boolean high = "high".equals(bounds);
+        final boolean idle = "idle".equals(bounds);
+        final int bookLevels = a.intValue("--book-levels", 0);
         final Path dir = Files.createTempDirectory("tickwire-rig");
         final Path feedFile = dir.resolve("instruments.ndjson");
         final StringBuilder defs = new StringBuilder();
@@ -67,22 +76,37 @@ public final class TickwireTarget
                 .append("\",\"priceScale\":").append(TickStream.PRICE_SCALE)
                 .append(",\"qtyScale\":").append(TickStream.QTY_SCALE).append("}\n");
         }
+        final int records = symbols + appendBooks(defs, symbols, bookLevels);
         Files.writeString(feedFile, defs);
         try (EngineNode engine = EngineNode.launch(new EngineConfig()
             .journal(JournalConfig.of(dir.resolve("journal")))
             .feedFile(feedFile)))
         {
-            awaitJournaled(engine, symbols);
+            awaitJournaled(engine, records);
             final GatewayConfig config = new GatewayConfig();
             config.port = a.intValue("--ws-port", 0);
             config.host = "127.0.0.1";
             config.aeronDirectory = engine.aeronDirectory();
             config.journalDirectory = dir.resolve("journal");
-            config.maxSessions = clients + 100;
-            config.maxSessionsPerIp = clients + 100;
-            config.benchIntendedTime = true;
-            // feed trades make no book levels: keep the preallocated books small (2 MiB per instrument by default)
-            config.maxLevelsPerSide = 1_024;
+            if (idle)
+            {
+                // the gateway's defaults, but for the session limits the measured connection count needs
+                config.maxSessions = Math.max(config.maxSessions, clients);
+                final int perIp = a.intValue("--max-sessions-per-ip", 0);
+                if (perIp > 0)
+                {
+                    config.maxSessionsPerIp = perIp;
+                    config.maxConnectionsPerIp = perIp + 100;
+                }
+            }
+            else
+            {
+                config.maxSessions = clients + 100;
+                config.maxSessionsPerIp = clients + 100;
+                config.benchIntendedTime = true;
+                // feed trades make no book levels: keep the preallocated books small (2 MiB per instrument by default)
+                config.maxLevelsPerSide = 1_024;
+            }
             if (high)
             {
                 config.conflateAboveBytes = 64 << 20;
@@ -115,11 +139,27 @@ public final class TickwireTarget
                 {
                     if ("stats".equals(line.trim()))
                     {
-                        final long sampledMax = heap.maxUsed();
+                        final long sampledMax = heap.maxUsedAndReset();
                         System.gc();
+                        System.gc(); // a second pass frees what the first one's finalisation and cleaners released
+                        final BufferPoolMXBean direct = bufferPool("direct");
                         System.out.println("STATS heapMaxUsedSampled=" + sampledMax +
                             " heapUsedAfterFullGc=" + heapUsed() +
                             " heapMax=" + Runtime.getRuntime().maxMemory() +
+                            " directUsed=" + (direct == null ? -1 : direct.getMemoryUsed()) +
+                            " directCount=" + (direct == null ? -1 : direct.getCount()) +
+                            " rss=" + rssBytes() +
+                            " threads=" + ManagementFactory.getThreadMXBean().getThreadCount() +
+                            " openSessions=" + gateway.openConnections() +
+                            " activeSessions=" + gateway.counters().activeSessions.get() +
+                            " tcpConnections=" + gateway.openTcpConnections() +
+                            " sessionsOpened=" + gateway.counters().sessionsOpened.get() +
+                            " sessionsClosed=" + gateway.counters().sessionsClosed.get() +
+                            " sessionsRefused=" + gateway.counters().sessionsRefused.get() +
+                            " upgradesRefused=" + (gateway.counters().upgradesRefusedGatewayFull.get() +
+                            gateway.counters().upgradesRefusedIpLimit.get() +
+                            gateway.counters().connectionsRefusedIpLimit.get()) +
+                            " messagesSent=" + gateway.counters().messagesSent.get() +
                             " conflated=" + gateway.counters().conflatedMessages.get() +
                             " slowConsumerCloses=" + gateway.counters().slowConsumerCloses.get() +
                             " maxSessionBytesInFlight=" + gateway.counters().maxSessionBytesInFlight.get() +
@@ -137,7 +177,73 @@ public final class TickwireTarget
         }
     }
 
-    private static void awaitJournaled(final EngineNode engine, final int symbols)
+    /**
+     * Appends {@code levels} bid and ask levels and one trade per symbol (prices around 100.00, one tick apart).
+     *
+     * @return the records appended (each is one engine input and one journaled batch).
+     */
+    static int appendBooks(final StringBuilder defs, final int symbols, final int levels)
+    {
+        if (levels <= 0)
+        {
+            return 0;
+        }
+        int records = 0;
+        for (int s = 0; s < symbols; s++)
+        {
+            final String symbol = TickStream.symbol(s);
+            for (int l = 0; l < levels; l++)
+            {
+                defs.append(level(symbol, "bid", 9_999 - l, l + 1)).append(level(symbol, "ask", 10_001 + l, l + 1));
+                records += 2;
+            }
+            defs.append("{\"type\":\"trade\",\"symbol\":\"").append(symbol)
+                .append("\",\"side\":\"buy\",\"price\":\"100.01\",\"qty\":\"0.5\"}\n");
+            records++;
+        }
+        return records;
+    }
+
+    private static String level(final String symbol, final String side, final int cents, final int qty)
+    {
+        return String.format(java.util.Locale.ROOT,
+            "{\"type\":\"book\",\"symbol\":\"%s\",\"side\":\"%s\",\"price\":\"%d.%02d\",\"qty\":\"%d\"}\n",
+            symbol, side, cents / 100, cents % 100, qty);
+    }
+
+    static BufferPoolMXBean bufferPool(final String name)
+    {
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if (name.equals(pool.getName()))
+            {
+                return pool;
+            }
+        }
+        return null;
+    }
+
+    /** This process's resident set size ({@code VmRSS} of {@code /proc/self/status}), in bytes; -1 if unknown. */
+    static long rssBytes()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
+            {
+                if (line.startsWith("VmRSS:"))
+                {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // not Linux
+        }
+        return -1;
+    }
+
+    private static void awaitJournaled(final EngineNode engine, final int records)
     {
         final CountersReader counters = engine.aeron().countersReader();
         final int[] id = {-1};
@@ -149,11 +255,11 @@ public final class TickwireTarget
             }
         });
         final long deadline = System.nanoTime() + 60_000_000_000L;
-        while (id[0] < 0 || counters.getCounterValue(id[0]) < symbols)
+        while (id[0] < 0 || counters.getCounterValue(id[0]) < records)
         {
             if (System.nanoTime() > deadline)
             {
-                throw new IllegalStateException("the engine did not journal the " + symbols + " instruments in 60 s");
+                throw new IllegalStateException("the engine did not journal the " + records + " feed records in 60 s");
             }
             LockSupport.parkNanos(1_000_000);
         }
@@ -222,10 +328,10 @@ public final class TickwireTarget
         return used;
     }
 
-    /** Samples heap use every 20 ms and keeps the maximum. */
+    /** Samples heap use every 20 ms and keeps the maximum since the last {@link #maxUsedAndReset()}. */
     static final class HeapSampler extends Thread
     {
-        private volatile long max;
+        private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong();
 
         HeapSampler()
         {
@@ -233,9 +339,9 @@ public final class TickwireTarget
             setDaemon(true);
         }
 
-        long maxUsed()
+        long maxUsedAndReset()
         {
-            return max;
+            return max.getAndSet(0);
         }
 
         @Override
@@ -252,7 +358,7 @@ public final class TickwireTarget
                         used += pool.getUsage().getUsed();
                     }
                 }
-                max = Math.max(max, used);
+                max.accumulateAndGet(used, Math::max);
                 LockSupport.parkNanos(20_000_000L);
             }
         }
