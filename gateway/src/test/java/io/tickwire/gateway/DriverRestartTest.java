@@ -72,17 +72,9 @@ class DriverRestartTest
                 final List<BusLossTest.Reader> readers = new ArrayList<>();
                 try
                 {
-                    for (int i = 0; i < 3; i++)
-                    {
-                        readers.add(new BusLossTest.Reader(new JdkClient(stream), symbols));
-                    }
-                    for (final BusLossTest.Reader r : readers)
-                    {
-                        r.awaitSubscribed();
-                    }
+                    subscribeThree(readers, stream, symbols);
                     final long filledBefore = gateway.counters().gapEventsFilledFromJournal.get();
-                    final long before = gateway.counters().lastSeq.get();
-                    await("traffic", Duration.ofSeconds(30), () -> gateway.counters().lastSeq.get() > before + 200);
+                    awaitTraffic(gateway, "traffic");
 
                     driver.close(); // the gateway's driver goes away
                     driver = null;
@@ -98,13 +90,7 @@ class DriverRestartTest
                     assertThat(gateway.counters().driverLosses.get()).isEqualTo(round);
 
                     driver = launchDriver(gatewayAeronDir); // a driver is back at the same directory
-                    await("health UP", Duration.ofSeconds(60), () -> health(http, base).statusCode() == 200);
-                    assertThat(gateway.counters().driverReconnects.get()).isEqualTo(round);
-                    final long upAt = gateway.counters().lastSeq.get();
-                    await("bus flowing again", Duration.ofSeconds(30),
-                        () -> gateway.counters().lastSeq.get() > upAt + 200);
-                    assertThat(gateway.counters().gapEventsFilledFromJournal.get())
-                        .as("the outage's events filled from the journal").isGreaterThan(filledBefore);
+                    awaitBackUp(http, base, gateway, round, filledBefore);
                 }
                 finally
                 {
@@ -115,16 +101,8 @@ class DriverRestartTest
                 final List<BusLossTest.Reader> back = new ArrayList<>();
                 try
                 {
-                    for (int i = 0; i < 3; i++)
-                    {
-                        back.add(new BusLossTest.Reader(new JdkClient(stream), symbols));
-                    }
-                    for (final BusLossTest.Reader r : back)
-                    {
-                        r.awaitSubscribed();
-                    }
-                    final long now = gateway.counters().lastSeq.get();
-                    await("traffic after", Duration.ofSeconds(30), () -> gateway.counters().lastSeq.get() > now + 200);
+                    subscribeThree(back, stream, symbols);
+                    awaitTraffic(gateway, "traffic after");
                     final List<Long> ends = new ArrayList<>();
                     for (final BusLossTest.Reader r : back)
                     {
@@ -204,17 +182,9 @@ class DriverRestartTest
             final List<BusLossTest.Reader> readers = new ArrayList<>();
             try
             {
-                for (int i = 0; i < 3; i++)
-                {
-                    readers.add(new BusLossTest.Reader(new JdkClient(stream), symbols));
-                }
-                for (final BusLossTest.Reader r : readers)
-                {
-                    r.awaitSubscribed();
-                }
+                subscribeThree(readers, stream, symbols);
                 final long filledBefore = gateway.counters().gapEventsFilledFromJournal.get();
-                final long before = gateway.counters().lastSeq.get();
-                await("traffic", Duration.ofSeconds(30), () -> gateway.counters().lastSeq.get() > before + 200);
+                awaitTraffic(gateway, "traffic");
 
                 stalled.set(true); // the driver stops mid-traffic, its CnC and the bus images stay mapped
                 await("health DOWN", Duration.ofSeconds(30), () -> health(http, base).statusCode() == 503);
@@ -226,13 +196,7 @@ class DriverRestartTest
                 assertThat(gateway.counters().driverLosses.get()).isEqualTo(1);
                 stalled.set(false); // the same driver runs again
 
-                await("health UP", Duration.ofSeconds(60), () -> health(http, base).statusCode() == 200);
-                assertThat(gateway.counters().driverReconnects.get()).isEqualTo(1);
-                final long upAt = gateway.counters().lastSeq.get();
-                await("bus flowing again", Duration.ofSeconds(30),
-                    () -> gateway.counters().lastSeq.get() > upAt + 200);
-                assertThat(gateway.counters().gapEventsFilledFromJournal.get())
-                    .as("the stall's events filled from the journal").isGreaterThan(filledBefore);
+                awaitBackUp(http, base, gateway, 1, filledBefore);
                 assertThat(gateway.counters().driverLosses.get()).isEqualTo(1);
             }
             finally
@@ -406,6 +370,41 @@ class DriverRestartTest
             clients.forEach(ResumingClient::close);
             CloseHelper.quietClose(driver);
         }
+    }
+
+    /** Adds three readers of trades and books of {@code symbols} to {@code readers} (closed by the caller). */
+    private static void subscribeThree(final List<BusLossTest.Reader> readers, final URI stream,
+        final List<String> symbols) throws Exception
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            readers.add(new BusLossTest.Reader(new JdkClient(stream), symbols));
+        }
+        for (final BusLossTest.Reader r : readers)
+        {
+            r.awaitSubscribed();
+        }
+    }
+
+    /** Waits until the gateway applied 200 more events. */
+    private static void awaitTraffic(final GatewayServer gateway, final String what)
+    {
+        final long before = gateway.counters().lastSeq.get();
+        await(what, Duration.ofSeconds(30), () -> gateway.counters().lastSeq.get() > before + 200);
+    }
+
+    /**
+     * After a driver is back: {@code /health} UP, {@code reconnects} reconnects so far, the bus flowing again and the
+     * outage's events filled from the journal.
+     */
+    private static void awaitBackUp(final HttpClient http, final URI base, final GatewayServer gateway,
+        final long reconnects, final long filledBefore)
+    {
+        await("health UP", Duration.ofSeconds(60), () -> health(http, base).statusCode() == 200);
+        assertThat(gateway.counters().driverReconnects.get()).isEqualTo(reconnects);
+        awaitTraffic(gateway, "bus flowing again");
+        assertThat(gateway.counters().gapEventsFilledFromJournal.get())
+            .as("the outage's events filled from the journal").isGreaterThan(filledBefore);
     }
 
     /** Waits until every subscribe is answered and no replay is left, checking what arrives. */

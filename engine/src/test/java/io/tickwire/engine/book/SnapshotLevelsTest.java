@@ -92,6 +92,22 @@ class SnapshotLevelsTest
         return all;
     }
 
+    /**
+     * A book's written state, visited, must give its levels as {@link #expected} says, and be read to its end.
+     */
+    private static void assertReadsBack(final long seed, final boolean orderBook,
+        final java.util.function.Consumer<StateWriter> writeState,
+        final java.util.function.BiConsumer<Side, LevelVisitor> forEachLevel)
+    {
+        final State state = new State();
+        writeState.accept(state);
+        final List<String> expected = expected(forEachLevel);
+        assertThat(expected).as("seed %d: levels on both sides", seed).anyMatch(l -> l.startsWith("BUY"))
+            .anyMatch(l -> l.startsWith("SELL"));
+        assertThat(visited(orderBook, state)).as("seed %d", seed).isEqualTo(expected);
+        assertThat(state.read).as("read to the end").isEqualTo(state.values.size());
+    }
+
     @Test
     void anOrderBooksStateReadsBackAsItsAggregatedLevels()
     {
@@ -104,13 +120,7 @@ class SnapshotLevelsTest
             book.newOrder(i, random.nextBoolean() ? Side.BUY : Side.SELL, OrderType.LIMIT, 90 + random.nextInt(21),
                 1 + random.nextInt(9));
         }
-        final State state = new State();
-        book.writeState(state);
-        final List<String> expected = expected(book::forEachLevel);
-        assertThat(expected).as("seed %d: levels on both sides", seed).anyMatch(l -> l.startsWith("BUY"))
-            .anyMatch(l -> l.startsWith("SELL"));
-        assertThat(visited(true, state)).as("seed %d", seed).isEqualTo(expected);
-        assertThat(state.read).as("read to the end").isEqualTo(state.values.size());
+        assertReadsBack(seed, true, book::writeState, book::forEachLevel);
     }
 
     @Test
@@ -126,13 +136,7 @@ class SnapshotLevelsTest
             book.setLevel(buy ? Side.BUY : Side.SELL, buy ? 80 + random.nextInt(20) : 100 + random.nextInt(20),
                 random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(50));
         }
-        final State state = new State();
-        book.writeState(state);
-        final List<String> expected = expected(book::forEachLevel);
-        assertThat(expected).as("seed %d: levels on both sides", seed).anyMatch(l -> l.startsWith("BUY"))
-            .anyMatch(l -> l.startsWith("SELL"));
-        assertThat(visited(false, state)).as("seed %d", seed).isEqualTo(expected);
-        assertThat(state.read).as("read to the end").isEqualTo(state.values.size());
+        assertReadsBack(seed, false, book::writeState, book::forEachLevel);
     }
 
     @Test
