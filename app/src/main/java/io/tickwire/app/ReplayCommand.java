@@ -125,14 +125,19 @@ final class ReplayCommand implements Callable<Integer>
             watcher.setDaemon(true);
             watcher.start();
             barrier.await();
+            return node.failure() != null ? 1 : 0;
         }
-        return 0;
     }
 
     private void watch(final ReplayNode node, final ShutdownSignalBarrier barrier)
     {
         while (!node.publisher().done())
         {
+            if (node.failure() != null)
+            {
+                barrier.signal(); // reported by the node: exit with status 1
+                return;
+            }
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
         }
         final boolean applied = node.awaitGatewayApplied(30_000_000_000L);

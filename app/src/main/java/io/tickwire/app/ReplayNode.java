@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.driver.MediaDriver;
 import io.tickwire.engine.AeronSupport;
+import io.tickwire.engine.DriverLossGuard;
 import io.tickwire.engine.EngineConfig;
 import io.tickwire.engine.EngineLimits;
 import io.tickwire.engine.journal.Journal;
@@ -16,23 +17,34 @@ import io.tickwire.replay.ReplayBounds;
 import io.tickwire.replay.ReplayPublisher;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What {@code tickwire replay} runs, in one JVM: an embedded media driver, a {@link ReplayPublisher} reading the
  * journal, and (unless off) an unchanged {@link GatewayServer} with no journal whose bus is the replay's IPC
  * stream {@link #GATEWAY_STREAM}, serving {@code /stream} to WebSocket clients exactly like live. Optionally
  * the replay also goes to an Aeron channel of the user's.
+ * <p>
+ * Its Aeron client reports errors like the engine's and the gateway's ({@link AeronSupport#clientErrorHandler}:
+ * counted, one line each). If it loses its media driver (no heartbeat for the driver timeout, e.g. a JVM stalled
+ * that long), the publisher's thread stops before the client unmaps anything ({@link DriverLossGuard}), the node
+ * reports it in one line and {@link #failure()} says why (the command then exits with status 1).
  */
 final class ReplayNode implements AutoCloseable
 {
     /** Stream id of the replay bus between the publisher and the replay gateway (IPC, inside the process). */
     static final int GATEWAY_STREAM = 21;
+    /** The Aeron client's driver timeout by default (Aeron's own default). */
+    static final Duration DEFAULT_DRIVER_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * What to replay and where.
@@ -60,8 +72,11 @@ final class ReplayNode implements AutoCloseable
     private final ReplayPublisher publisher;
     private final AgentRunner runner;
     private final String aeronDirectory;
+    /** Errors the node's Aeron client reported. */
+    private final AtomicLong aeronClientErrors = new AtomicLong();
+    private volatile String failure;
 
-    private ReplayNode(final Settings settings) throws Exception
+    private ReplayNode(final Settings settings, final Duration driverTimeout) throws Exception
     {
         this.settings = settings;
         aeronDirectory = AeronSupport.uniqueAeronDirectory();
@@ -72,7 +87,10 @@ final class ReplayNode implements AutoCloseable
         try
         {
             launched = AeronSupport.launchEmbeddedDriver(aeronDirectory, EngineConfig.Idle.BACKOFF);
-            client = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory));
+            client = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)
+                .driverTimeoutMs(driverTimeout.toMillis())
+                .closeLingerDurationNs(DriverLossGuard.CLOSE_LINGER_NS)
+                .errorHandler(AeronSupport.clientErrorHandler("tickwire replay", aeronClientErrors)));
             opened = Journal.open(JournalConfig.of(settings.journal()).asReadOnly());
             final List<ReplayPublisher.Output> outputs = new ArrayList<>();
             if (settings.port() >= 0)
@@ -104,8 +122,14 @@ final class ReplayNode implements AutoCloseable
                 () -> g == null || g.counters().lastSeq.get() >= prefixLastSeq &&
                     (!settings.waitForClient() || g.counters().requests.get() > 0),
                 new SystemNanoClock(), EngineLimits.defaults().maxBatchLength());
-            runner = new AgentRunner(AeronSupport.idleStrategy(EngineConfig.Idle.BACKOFF), Throwable::printStackTrace,
-                null, publisher);
+            final Aeron guarded = client;
+            runner = new AgentRunner(AeronSupport.idleStrategy(EngineConfig.Idle.BACKOFF), ex ->
+            {
+                if (!(ex instanceof AgentTerminationException))
+                {
+                    ex.printStackTrace(); // a driver loss is reported by driverLost
+                }
+            }, null, new CompositeAgent(new DriverLossGuard(guarded, this::driverLost), publisher));
         }
         catch (final Exception | Error ex)
         {
@@ -123,9 +147,48 @@ final class ReplayNode implements AutoCloseable
      */
     static ReplayNode launch(final Settings settings) throws Exception
     {
-        final ReplayNode node = new ReplayNode(settings);
+        return launch(settings, DEFAULT_DRIVER_TIMEOUT);
+    }
+
+    /**
+     * @param driverTimeout the node's Aeron client loses its driver after no heartbeat for this long.
+     */
+    static ReplayNode launch(final Settings settings, final Duration driverTimeout) throws Exception
+    {
+        final ReplayNode node = new ReplayNode(settings, driverTimeout);
         AgentRunner.startOnThread(node.runner);
         return node;
+    }
+
+    /** On the publisher's thread, once: its Aeron client lost the media driver. */
+    private void driverLost()
+    {
+        failure = "media driver lost (the Aeron client closed)";
+        System.err.println("tickwire replay: STOPPED: " + failure + "; run the replay again");
+    }
+
+    /**
+     * @return why the replay stopped before its end (its media driver lost), or null.
+     */
+    String failure()
+    {
+        return failure;
+    }
+
+    /**
+     * @return errors the node's Aeron client reported (a lost driver's timeout included).
+     */
+    long aeronClientErrors()
+    {
+        return aeronClientErrors.get();
+    }
+
+    /**
+     * @return the embedded media driver (tests).
+     */
+    MediaDriver driver()
+    {
+        return driver;
     }
 
     /**

@@ -335,4 +335,37 @@ class ReplayCommandTest
         assertThat(TickwireCli.execute("replay", "--journal", journal.toString(), "--speed", "fast")).isEqualTo(2);
         assertThat(TickwireCli.execute("replay", "--journal", journal.toString(), "--from", "yesterday")).isEqualTo(2);
     }
+
+    /**
+     * The replay node's Aeron client loses its media driver (the embedded driver closed under it, the replay waiting
+     * for a subscriber on its Aeron output). Aeron's default error handler would exit the JVM; the node's counts the
+     * timeout, its publisher thread stops before anything is unmapped, and the node says why.
+     */
+    @Test
+    void aReplayWhoseMediaDriverIsLostStopsAndSaysWhy() throws Exception
+    {
+        final long seed = Long.getLong("tickwire.test.seed", System.nanoTime());
+        System.out.println("ReplayCommandTest driver loss seed=" + seed);
+        final Path journal = writeJournal(new Random(seed));
+        final ReplayBounds bounds = ReplayNode.bounds(journal, ReplayBounds.NONE, ReplayBounds.NONE, ReplayBounds.NONE,
+            ReplayBounds.NONE);
+        final ReplayNode.Settings settings = new ReplayNode.Settings(journal, bounds, 1, Set.of(), -1, null,
+            "aeron:ipc", 31, false);
+        // 3 s: above the driver's 1 s heartbeat interval, so only a driver that is really gone times the client out.
+        try (ReplayNode node = ReplayNode.launch(settings, java.time.Duration.ofSeconds(3)))
+        {
+            assertThat(node.failure()).isNull();
+            assertThat(node.aeronClientErrors()).isZero();
+            node.driver().close();
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (node.failure() == null)
+            {
+                assertThat(System.nanoTime()).as("the replay stops within 30 s").isLessThan(deadline);
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+            assertThat(node.failure()).isEqualTo("media driver lost (the Aeron client closed)");
+            assertThat(node.aeronClientErrors()).as("the driver timeout, counted").isPositive();
+            assertThat(node.publisher().done()).isFalse();
+        }
+    }
 }

@@ -2,6 +2,9 @@ package io.tickwire.engine;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.DriverTimeoutException;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -9,6 +12,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.File;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Media driver and idle strategy choices shared by every Tickwire process.
@@ -51,6 +55,29 @@ public final class AeronSupport
             .publicationTermBufferLength(NETWORK_TERM_LENGTH)
             .spiesSimulateConnection(false);
         return MediaDriver.launchEmbedded(ctx);
+    }
+
+    /**
+     * The error handler of every Tickwire Aeron client (engine, gateway, replay): counts every error in
+     * {@code errors} and prints one line on stderr for each ({@code <process>: Aeron client error: <error>}), except
+     * the two a lost media driver ends the client with ({@link DriverTimeoutException}, then
+     * {@link AgentTerminationException}): the owner of the client reports that loss itself, in one line (the engine
+     * goes HALTED, a gateway DOWN and reconnects, a replay stops). Aeron's default handler prints a stack trace for
+     * each error and, on a driver timeout, exits the JVM ({@code System.exit}); no Tickwire client uses it.
+     *
+     * @param process names the process on each line, e.g. {@code "tickwire engine"}.
+     * @param errors  counts the errors (any thread may read it).
+     */
+    public static ErrorHandler clientErrorHandler(final String process, final AtomicLong errors)
+    {
+        return ex ->
+        {
+            errors.incrementAndGet();
+            if (!(ex instanceof DriverTimeoutException) && !(ex instanceof AgentTerminationException))
+            {
+                System.err.println(process + ": Aeron client error: " + ex);
+            }
+        };
     }
 
     /**

@@ -7,27 +7,31 @@ import org.agrona.concurrent.AgentTerminationException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * First agent of the engine thread: stops the thread when its Aeron client has closed (the media driver was lost),
- * before the client unmaps the buffers the engine's agents read and write (ingress images, the bus publication and
- * the engine's counters, all in driver-owned mapped files: touching them after the unmap is a SIGSEGV, not an
- * exception). The client marks everything closed first and unmaps only after {@link #CLOSE_LINGER_NS}; this check
- * runs at the start of every duty cycle, so the thread is out long before that.
+ * First agent of a thread that uses an Aeron client with a conductor thread of its own (the engine thread, the
+ * replay publisher of {@code tickwire replay}): stops the thread when the client has closed (the media driver was
+ * lost), before the client unmaps the buffers the thread's agents read and write (ingress images, publications,
+ * counters, all in driver-owned mapped files: touching them after the unmap is a SIGSEGV, not an exception). The
+ * client marks everything closed first and unmaps only after its {@code closeLingerDurationNs}, which must be
+ * {@link #CLOSE_LINGER_NS}; this check runs at the start of every duty cycle, so the thread is out long before that.
  * <p>
- * The engine then is {@link EngineState#HALTED}: the journal holds every event it applied, and a restart recovers
- * from it (docs/reliability.md, "Media driver lost under the engine").
+ * For the engine: it then is {@link EngineState#HALTED}; the journal holds every event it applied, and a restart
+ * recovers from it (docs/reliability.md, "Media driver lost under the engine").
  */
-final class DriverLossGuard implements Agent
+public final class DriverLossGuard implements Agent
 {
     /** How long a closed client keeps its mapped buffers before unmapping them. */
-    static final long CLOSE_LINGER_NS = TimeUnit.SECONDS.toNanos(1);
+    public static final long CLOSE_LINGER_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final Aeron client;
-    private final EngineAgent engine;
+    private final Runnable onLost;
 
-    DriverLossGuard(final Aeron client, final EngineAgent engine)
+    /**
+     * @param onLost runs once, on the guarded thread, when the client is found closed (report it: one line, a state).
+     */
+    public DriverLossGuard(final Aeron client, final Runnable onLost)
     {
         this.client = client;
-        this.engine = engine;
+        this.onLost = onLost;
     }
 
     @Override
@@ -35,7 +39,7 @@ final class DriverLossGuard implements Agent
     {
         if (client.isClosed())
         {
-            engine.driverLost();
+            onLost.run();
             throw new AgentTerminationException("media driver lost");
         }
         return 0;

@@ -29,6 +29,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An engine process: optional embedded media driver, the journal (recovered on start), the engine and bus
@@ -68,6 +69,8 @@ public final class EngineNode implements AutoCloseable
     private final AtomicCounter stateCounter;
     private final JournalRepair.Result repair;
     private final List<AgentRunner> serviceRunners = new ArrayList<>();
+    /** Errors the Aeron client reported ({@link AeronSupport#clientErrorHandler}). */
+    private final AtomicLong aeronClientErrors = new AtomicLong();
 
     /**
      * What start-up found in the journal.
@@ -102,15 +105,7 @@ public final class EngineNode implements AutoCloseable
             client = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)
                 .driverTimeoutMs(config.driverTimeout().toMillis())
                 .closeLingerDurationNs(DriverLossGuard.CLOSE_LINGER_NS)
-                .errorHandler(ex ->
-                {
-                    // A lost driver ends the client with these two; the engine reports it (HALTED, one line).
-                    if (!(ex instanceof io.aeron.exceptions.DriverTimeoutException) &&
-                        !(ex instanceof org.agrona.concurrent.AgentTerminationException))
-                    {
-                        System.err.println("tickwire engine: Aeron client error: " + ex);
-                    }
-                }));
+                .errorHandler(AeronSupport.clientErrorHandler("tickwire engine", aeronClientErrors)));
             final long lastCycleSize = JournalRepair.lastCycleFileSize(config.journal().directory());
             checkOwner(config);
             repair = JournalRepair.repairTail(config.journal(), lastCycleSize);
@@ -188,7 +183,7 @@ public final class EngineNode implements AutoCloseable
                     ex.printStackTrace(); // a driver loss is reported by EngineAgent.driverLost
                 }
             }, null,
-                new CompositeAgent(new DriverLossGuard(client, engineAgent), engineAgent, publisher));
+                new CompositeAgent(new DriverLossGuard(client, engineAgent::driverLost), engineAgent, publisher));
 
             if (config.simulatorRate() > 0)
             {
@@ -538,6 +533,14 @@ public final class EngineNode implements AutoCloseable
     public EngineState state()
     {
         return engineAgent.state();
+    }
+
+    /**
+     * @return errors the engine's Aeron client reported (a lost driver counts too: it also halts the engine).
+     */
+    public long aeronClientErrors()
+    {
+        return aeronClientErrors.get();
     }
 
     /**

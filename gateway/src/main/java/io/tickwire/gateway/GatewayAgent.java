@@ -80,9 +80,9 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
 
     /**
      * Reconnected to a media driver (GatewayServer): the new client (its conductor is run by this agent from now on),
-     * bus subscription and ingress publication.
+     * bus subscription, ingress publication and replay service client (null without one), all made on the new client.
      */
-    private record BusRestored(Aeron aeron, Subscription bus, ExclusivePublication ingress)
+    private record BusRestored(Aeron aeron, Subscription bus, ExclusivePublication ingress, ReplayClient replayService)
     {
     }
 
@@ -139,8 +139,11 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     private final JournalReader.ExcerptHandler journalHandler = this::onJournalBatch;
     private final OrderEntry orders;
     private final Resumes resumes;
-    /** The engine's replay service (a gateway without a journal), or null. */
-    private final ReplayClient replayService;
+    /**
+     * The engine's replay service (a gateway without a journal), or null. Made on {@link #aeron}: replaced with one
+     * made on the new client when the media driver is reconnected ({@link BusRestored}).
+     */
+    private ReplayClient replayService;
     private final LongSupplier correlationIds;
     private final ReplayClient.BatchHandler replayHandler = this::onReplayBatch;
     /** The journal the replay service answered with (0 until its first answer). */
@@ -198,7 +201,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
      * @param replayService  the engine's Aeron replay service, for a gateway without {@code journal}: the state
      *                       at start and bus gaps are filled from it (on this agent's thread, bounded by
      *                       {@link GatewayConfig#gapFillTimeout}); null: not used.
-     * @param correlationIds correlation ids of replay requests (e.g. {@code aeron::nextCorrelationId}).
+     * @param correlationIds correlation ids of replay requests when {@code aeron} is null (with a client, its own
+     *                       are used: after a driver reconnect, the new client's).
      * @param aeron          the Aeron client of {@code bus}, {@code ingress} and {@code replayService}, built with
      *                       {@code useConductorAgentInvoker(true)}: this agent invokes its conductor (and so closes
      *                       it on a driver timeout) on its own thread; null: no client to run.
@@ -252,9 +256,13 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
     }
 
-    void enqueueBusRestored(final Aeron newAeron, final Subscription newBus, final ExclusivePublication newIngress)
+    void enqueueBusRestored(
+        final Aeron newAeron,
+        final Subscription newBus,
+        final ExclusivePublication newIngress,
+        final ReplayClient newReplayService)
     {
-        while (!commands.offer(new BusRestored(newAeron, newBus, newIngress)))
+        while (!commands.offer(new BusRestored(newAeron, newBus, newIngress, newReplayService)))
         {
             Thread.onSpinWait();
         }
@@ -599,8 +607,9 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
     /**
      * Fills {@code (lastAppliedSeq, targetSeq]} (Long.MAX_VALUE: up to the journal's end) from the replay
      * service, synchronously: clients get nothing meanwhile, and the bus batch that showed the gap is applied
-     * after it. Gives up (counted) when the service sends nothing for {@code gapFillTimeout} or refuses; the
-     * caller then resets the streams.
+     * after it. Gives up (counted) when the service sends nothing for {@code gapFillTimeout} or refuses, or when
+     * the Aeron client closes under it (its media driver lost: the gateway goes down, and the fill after the
+     * reconnect uses the replay client made on the new Aeron client); the caller then resets the streams.
      */
     private void fillFromReplayService(final long targetSeq)
     {
@@ -610,7 +619,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         }
         final long timeoutNanos = config.gapFillTimeout.toNanos();
         long deadline = clock.nanoTime() + timeoutNanos;
-        while (!replayService.request(correlationIds.getAsLong(), replayJournalId, lastAppliedSeq, targetSeq))
+        while (!aeronClosed() &&
+            !replayService.request(nextCorrelationId(), replayJournalId, lastAppliedSeq, targetSeq))
         {
             if (clock.nanoTime() - deadline > 0)
             {
@@ -620,8 +630,8 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             serviceAeron(); // the response image only appears when the client's conductor runs
             LockSupport.parkNanos(100_000);
         }
-        while (replayService.state() == ReplayClient.State.REQUESTED ||
-            replayService.state() == ReplayClient.State.STREAMING)
+        while (!aeronClosed() && (replayService.state() == ReplayClient.State.REQUESTED ||
+            replayService.state() == ReplayClient.State.STREAMING))
         {
             final long now = clock.nanoTime();
             if (replayService.poll(replayHandler, FRAGMENTS_PER_CYCLE) > 0)
@@ -643,11 +653,30 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
         {
             replayJournalId = replayService.journalId(); // later fills must come from the same journal
         }
-        if (replayService.state() != ReplayClient.State.DONE ||
+        if (aeronClosed() || replayService.state() != ReplayClient.State.DONE ||
             (targetSeq != Long.MAX_VALUE && lastAppliedSeq < targetSeq))
         {
             counters.gapFillsFailed.incrementAndGet();
         }
+    }
+
+    /**
+     * @return a correlation id from the current Aeron client (the one the agent was made with is closed after a
+     * driver reconnect, and its command buffer unmapped), or from {@link #correlationIds} without a client.
+     */
+    private long nextCorrelationId()
+    {
+        return aeron != null ? aeron.nextCorrelationId() : correlationIds.getAsLong();
+    }
+
+    /**
+     * @return true once the Aeron client has closed (its media driver lost; closed by {@link #serviceAeron()} on
+     * this thread): its publications and subscriptions are closed, so the replay client cannot be used until
+     * {@link BusRestored} brings one made on the new client.
+     */
+    private boolean aeronClosed()
+    {
+        return aeron != null && aeron.isClosed();
     }
 
     private void onReplayBatch(final DirectBuffer buffer, final int offset, final int length)
@@ -1301,6 +1330,18 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             aeron = restored.aeron();
             bus = restored.bus(); // a gap while it was lost is filled from the journal at its first batch
             orders.ingress(restored.ingress());
+            if (replayService != null && restored.replayService() != null)
+            {
+                // ... or from the replay service, through a client made on the new Aeron client: the old one's
+                // publication and subscription were closed with its client.
+                CloseHelper.quietClose(replayService);
+                replayService = restored.replayService();
+                counters.gapFillClientReconnects.incrementAndGet();
+            }
+            else
+            {
+                CloseHelper.quietClose(restored.replayService()); // not used here (this gateway has the journal)
+            }
             busLost = null;
             if (old != aeron)
             {

@@ -96,6 +96,23 @@ public final class GatewayCounters
     public final AtomicLong handshakeTimeouts = new AtomicLong();
     /** Times the gateway lost its media driver (its Aeron client timed out or closed); see GatewayServer. */
     public final AtomicLong driverLosses = new AtomicLong();
+    /**
+     * Errors reported by the gateway's Aeron clients (bus and, without a journal, the resume source's), each also
+     * printed on stderr except a lost driver's (counted here too, and in {@link #driverLosses}).
+     */
+    public final AtomicLong aeronClientErrors = new AtomicLong();
     /** Times the gateway reconnected to a media driver after losing one. */
     public final AtomicLong driverReconnects = new AtomicLong();
+    /**
+     * Times the gateway agent's replay service client (bus gap fills of a gateway without a journal) was replaced by
+     * one made on a new Aeron client after a media driver reconnect.
+     */
+    public final AtomicLong gapFillClientReconnects = new AtomicLong();
+    /**
+     * Times the resume source's own Aeron client ({@code AeronReplaySource}, a gateway without a journal) was made
+     * again after its media driver was lost.
+     */
+    public final AtomicLong resumeSourceReconnects = new AtomicLong();
+    /** Times a reconnect of the resume source's Aeron client failed (no media driver yet): retried a probe later. */
+    public final AtomicLong resumeSourceReconnectFailures = new AtomicLong();
 }

@@ -51,8 +51,11 @@ public final class GatewayServer implements AutoCloseable
     private final GatewayAgent agent;
     private final AgentRunner runner;
     private final ReplayAgent replayer;
-    /** The engine's replay service, for a gateway without a journal (config.replayChannel), or null. */
-    private final ReplayClient replayService;
+    /**
+     * The agent's client of the engine's replay service (gap fills), for a gateway without a journal
+     * (config.replayChannel), or null; made again on each new Aeron client after a driver loss.
+     */
+    private volatile ReplayClient replayService;
     /** The replay agent's runner (resumes), or null without a journal or replay service. */
     private final AgentRunner replayRunner;
     private final Server server;
@@ -91,7 +94,8 @@ public final class GatewayServer implements AutoCloseable
                     config.replayStreamId, config.replayResponseChannel, config.replayResponseStreamId + 1,
                     config.replayResumeStreams, config.gapFillTimeout.toNanos(), config.replayProbeInterval.toNanos());
                 replayer = new ReplayAgent(() -> new AeronReplaySource(remoteConfig,
-                    () -> Aeron.connect(aeronContext(config)), new SystemNanoClock()), 2 * config.maxReplays);
+                    () -> Aeron.connect(aeronContext(config)), new SystemNanoClock(), resumeSourceListener()),
+                    2 * config.maxReplays);
                 replayRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle), Throwable::printStackTrace, null,
                     replayer);
             }
@@ -102,8 +106,7 @@ public final class GatewayServer implements AutoCloseable
             this.replayer = replayer;
             if (opened == null && config.replayChannel != null)
             {
-                remote = new ReplayClient(client, config.replayChannel, config.replayStreamId,
-                    config.replayResponseChannel, config.replayResponseStreamId);
+                remote = gapFillClient(client, config);
             }
             final Aeron aeronClient = client;
             agent = new GatewayAgent(config, counters, bus, ingress, opened, new SystemNanoClock(), replayer, remote,
@@ -126,7 +129,9 @@ public final class GatewayServer implements AutoCloseable
             final WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler();
             ws.addMapping("/stream", new Negotiator(agent, config, counters, verifier, limiter, () -> downReason));
             final Handler.Sequence handlers = new Handler.Sequence();
-            handlers.addHandler(new MetricsHandler(counters, agent::caughtUp, limiter::open, () -> downReason));
+            final ReplayAgent resumes = replayer;
+            handlers.addHandler(new MetricsHandler(counters, agent::caughtUp, limiter::open, () -> downReason,
+                () -> resumes != null && resumes.available()));
             final ResourceHandler files = new ResourceHandler();
             final ResourceFactory resources = ResourceFactory.of(server);
             files.setBaseResource(config.staticDirectory != null ?
@@ -154,24 +159,49 @@ public final class GatewayServer implements AutoCloseable
         driverWatch.setDaemon(true);
     }
 
-    private static Aeron.Context aeronContext(final GatewayConfig config)
+    /**
+     * The agent's client of the replay service (start-up state and bus gap fills), made on {@code client}.
+     */
+    private static ReplayClient gapFillClient(final Aeron client, final GatewayConfig config)
+    {
+        return new ReplayClient(client, config.replayChannel, config.replayStreamId, config.replayResponseChannel,
+            config.replayResponseStreamId);
+    }
+
+    /**
+     * Counts (and reports in one line when it works again) the resume source's reconnects to a media driver.
+     */
+    private AeronReplaySource.ConnectionListener resumeSourceListener()
+    {
+        return new AeronReplaySource.ConnectionListener()
+        {
+            @Override
+            public void onConnected()
+            {
+                counters.resumeSourceReconnects.incrementAndGet();
+                System.err.println("tickwire gateway: the resume source's replay service client reconnected to the " +
+                    "media driver");
+            }
+
+            @Override
+            public void onConnectFailed(final RuntimeException cause)
+            {
+                counters.resumeSourceReconnectFailures.incrementAndGet();
+            }
+        };
+    }
+
+    private Aeron.Context aeronContext(final GatewayConfig config)
     {
         // No conductor thread: the gateway agent runs the conductor between its polls (GatewayAgent.serviceAeron), so
         // a driver timeout closes the client (and unmaps the bus images' log buffers) on the agent's own thread, never
         // while it reads them. With a conductor thread the client unmapped them ~16 ms after a timeout regardless.
+        // A lost driver ends the client with a DriverTimeoutException: the watch thread reports it (one line, DOWN).
         return new Aeron.Context()
             .useConductorAgentInvoker(true)
             .aeronDirectoryName(config.aeronDirectory)
             .driverTimeoutMs(config.driverTimeout.toMillis())
-            .errorHandler(ex ->
-            {
-                // A lost driver ends the client with these two: the watch thread reports it (one line, DOWN).
-                if (!(ex instanceof io.aeron.exceptions.DriverTimeoutException) &&
-                    !(ex instanceof org.agrona.concurrent.AgentTerminationException))
-                {
-                    System.err.println("tickwire gateway: Aeron client error: " + ex);
-                }
-            });
+            .errorHandler(AeronSupport.clientErrorHandler("tickwire gateway", counters.aeronClientErrors));
     }
 
     /**
@@ -205,11 +235,19 @@ public final class GatewayServer implements AutoCloseable
                 final Subscription bus = client.addSubscription(config.busChannel, config.busStreamId);
                 final ExclusivePublication ingress = config.ingressChannel != null ?
                     client.addExclusivePublication(config.ingressChannel, config.ingressStreamId) : null;
+                // A gateway without a journal fills bus gaps from the replay service: the client of the old Aeron
+                // client was closed with it, so the agent gets one made on the new client.
+                final ReplayClient gapFill = journal == null && config.replayChannel != null ?
+                    gapFillClient(client, config) : null;
                 // The old client was closed by the agent (its conductor timed out on the agent's thread); the agent
                 // switches to the new one and would close the old one itself. This thread never closes a client
                 // the agent may be reading: before this hand-over only this thread knows the new one.
                 aeron = client;
-                agent.enqueueBusRestored(client, bus, ingress);
+                if (gapFill != null)
+                {
+                    replayService = gapFill;
+                }
+                agent.enqueueBusRestored(client, bus, ingress, gapFill);
                 counters.driverReconnects.incrementAndGet();
                 downReason = "reconnected to the media driver; waiting for the bus";
                 while (!closing && !bus.isConnected() && !client.isClosed())

@@ -19,14 +19,20 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
     private final BooleanSupplier caughtUp;
     private final IntSupplier connections;
     private final java.util.function.Supplier<String> downReason;
+    private final BooleanSupplier resumeSourceAvailable;
 
+    /**
+     * @param resumeSourceAvailable whether resumes can be served now (the journal, or a replay service that answers).
+     */
     MetricsHandler(
         final GatewayCounters counters,
         final BooleanSupplier caughtUp,
         final IntSupplier connections,
-        final java.util.function.Supplier<String> downReason)
+        final java.util.function.Supplier<String> downReason,
+        final BooleanSupplier resumeSourceAvailable)
     {
         this.downReason = downReason;
+        this.resumeSourceAvailable = resumeSourceAvailable;
         this.c = counters;
         this.caughtUp = caughtUp;
         this.connections = connections;
@@ -58,6 +64,8 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
                 c.driverLosses.get());
             counter(b, "tickwire_gateway_driver_reconnects_total", "Reconnected to a media driver",
                 c.driverReconnects.get());
+            counter(b, "tickwire_gateway_aeron_client_errors_total",
+                "Errors reported by the gateway's Aeron clients (driver timeouts included)", c.aeronClientErrors.get());
             gauge(b, "tickwire_gateway_up", "1 when up, 0 while starting or down", health() == null ? 1 : 0);
             gauge(b, "tickwire_gateway_connections", "WebSocket connections admitted and not yet closed",
                 connections.getAsInt());
@@ -89,6 +97,19 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking
             counter(b, "tickwire_gateway_resumes_unavailable_total",
                 "Resumes answered recovered:false because the replay service did not answer",
                 c.resumesUnavailable.get());
+            gauge(b, "tickwire_gateway_resume_source_available",
+                "1 when resumes can be served now (the journal, or a replay service that answers)",
+                resumeSourceAvailable.getAsBoolean() ? 1 : 0);
+            b.append("# HELP tickwire_gateway_replay_service_reconnects_total Replay service clients made again on a ")
+                .append("new Aeron client after a media driver loss, by use\n")
+                .append("# TYPE tickwire_gateway_replay_service_reconnects_total counter\n")
+                .append("tickwire_gateway_replay_service_reconnects_total{use=\"gap_fill\"} ")
+                .append(c.gapFillClientReconnects.get()).append('\n')
+                .append("tickwire_gateway_replay_service_reconnects_total{use=\"resume\"} ")
+                .append(c.resumeSourceReconnects.get()).append('\n');
+            counter(b, "tickwire_gateway_resume_source_reconnect_failures_total",
+                "Attempts to make the resume source's Aeron client again that found no media driver (one a probe)",
+                c.resumeSourceReconnectFailures.get());
             gauge(b, "tickwire_gateway_active_replays", "Trade replays in progress", c.activeReplays.get());
             counter(b, "tickwire_gateway_replayed_trades_total", "Trade messages sent from replays",
                 c.replayedTrades.get());

@@ -6,6 +6,8 @@ import io.tickwire.engine.journal.JournalConfig;
 import io.tickwire.engine.sim.InstrumentSpec;
 import org.agrona.CloseHelper;
 
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -59,6 +61,42 @@ public final class TickwireFixture implements AutoCloseable
             }
         }
         gateway = started;
+    }
+
+    /**
+     * An engine (its own embedded media driver) publishing the bus over Aeron UDP to a gateway on another media
+     * driver, as on two hosts: the caller runs that driver at {@code gatewayAeronDirectory}, launched before this.
+     * The gateway has the engine's journal and no ingress unless {@code customizer} says otherwise.
+     */
+    public static TickwireFixture overUdp(final Path dir, final int instruments, final double rate, final long seed,
+        final String gatewayAeronDirectory, final Consumer<EngineConfig> engineCustomizer,
+        final Consumer<GatewayConfig> customizer) throws Exception
+    {
+        final String channel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        return new TickwireFixture(dir, instruments, rate, seed,
+            e ->
+            {
+                e.marketDataChannel(channel);
+                engineCustomizer.accept(e);
+            },
+            c ->
+            {
+                c.aeronDirectory = gatewayAeronDirectory;
+                c.busChannel = channel;
+                c.ingressChannel = null;
+                customizer.accept(c);
+            });
+    }
+
+    /**
+     * @return a UDP port free on 127.0.0.1 now.
+     */
+    public static int freeUdpPort() throws IOException
+    {
+        try (DatagramSocket probe = new DatagramSocket(0))
+        {
+            return probe.getLocalPort();
+        }
     }
 
     public URI streamUri()

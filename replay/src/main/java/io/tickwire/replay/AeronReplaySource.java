@@ -45,8 +45,16 @@ import java.util.function.Supplier;
  * discarded) until its replay ends, so the service never waits on a reader that left.
  * <p>
  * The source has its own Aeron client, built by the given factory with {@code useConductorAgentInvoker(true)}:
- * {@link #doWork()} runs its conductor, so one thread owns it. If the client closes (its media driver timed out),
- * every stream fails and a new client is made at the next probe. Single threaded.
+ * {@link #doWork()} runs its conductor, so one thread owns it.
+ *
+ * <h2>Media driver lost</h2>
+ * If the client closes (its media driver timed out: no heartbeat for the client's {@code driverTimeout}), the
+ * source is unavailable and every stream fails at once, in the same {@link #doWork()} ("the replay service's
+ * Aeron client lost its media driver"), so no stream touches the closed client. A new client, with its probe and
+ * stream clients, is then made at most once per {@code probeIntervalNanos} (each attempt waits at most the
+ * client's {@code driverTimeout} for a driver, on this thread), until a driver is there; each attempt is reported to
+ * the {@link ConnectionListener}. The next probe's answer makes the source available again, with new streams on
+ * the new client. The same applies when no driver is there when the source is made. Single threaded.
  */
 public final class AeronReplaySource implements ReplaySource
 {
@@ -91,7 +99,35 @@ public final class AeronReplaySource implements ReplaySource
         }
     }
 
+    /**
+     * Told, on the source's thread, how its attempts to make a new Aeron client (after the last one closed, or with
+     * none at start) end.
+     */
+    public interface ConnectionListener
+    {
+        /** Does nothing. */
+        ConnectionListener NONE = new ConnectionListener()
+        {
+        };
+
+        /**
+         * A new client, with its probe and stream clients, was made.
+         */
+        default void onConnected()
+        {
+        }
+
+        /**
+         * An attempt failed (no media driver yet, or it refused a publication or subscription); the next one comes
+         * a probe interval later.
+         */
+        default void onConnectFailed(RuntimeException cause)
+        {
+        }
+    }
+
     private final Config config;
+    private final ConnectionListener listener;
     private final Supplier<Aeron> aeronFactory;
     private final NanoClock clock;
     private final MarketDataDecoder decoder = new MarketDataDecoder();
@@ -120,7 +156,22 @@ public final class AeronReplaySource implements ReplaySource
      */
     public AeronReplaySource(final Config config, final Supplier<Aeron> aeronFactory, final NanoClock clock)
     {
+        this(config, aeronFactory, clock, ConnectionListener.NONE);
+    }
+
+    /**
+     * @param aeronFactory makes the source's Aeron client (with {@code useConductorAgentInvoker(true)}); called
+     *                     now and after the client closed.
+     * @param listener     told how each later attempt to make a client ends (not the first one, made here).
+     */
+    public AeronReplaySource(
+        final Config config,
+        final Supplier<Aeron> aeronFactory,
+        final NanoClock clock,
+        final ConnectionListener listener)
+    {
         this.config = config;
+        this.listener = listener;
         this.aeronFactory = aeronFactory;
         this.clock = clock;
         this.owners = new Remote[config.streams()];
@@ -224,7 +275,8 @@ public final class AeronReplaySource implements ReplaySource
         int work = invoker != null ? invoker.invoke() : 0;
         if (aeron.isClosed())
         {
-            return work;
+            lost(); // now: a stream polled after this must not use the closed client
+            return work + 1;
         }
         work += pollProbe(now);
         for (int i = 0; i < clients.length; i++)
@@ -239,14 +291,7 @@ public final class AeronReplaySource implements ReplaySource
 
     private int reconnect(final long now)
     {
-        unavailable();
-        for (int i = 0; i < owners.length; i++)
-        {
-            if (owners[i] != null)
-            {
-                owners[i].fail("the replay service's Aeron client lost its media driver");
-            }
-        }
+        lost();
         if (now - nextProbeAt < 0)
         {
             return 0;
@@ -260,8 +305,26 @@ public final class AeronReplaySource implements ReplaySource
         catch (final RuntimeException ex)
         {
             aeron = null; // no driver yet: try again at the next probe
+            listener.onConnectFailed(ex);
+            return 1;
         }
+        listener.onConnected();
         return 1;
+    }
+
+    /**
+     * The client is closed (or was never made): unavailable, and every stream fails.
+     */
+    private void lost()
+    {
+        unavailable();
+        for (int i = 0; i < owners.length; i++)
+        {
+            if (owners[i] != null)
+            {
+                owners[i].fail("the replay service's Aeron client lost its media driver");
+            }
+        }
     }
 
     private int pollProbe(final long now)

@@ -210,32 +210,21 @@ public final class LevelBook
      */
     public static void visitState(final int instrumentId, final StateReader in, final SideLevelVisitor visitor)
     {
-        visitSide(instrumentId, Side.BUY, in, visitor);
-        visitSide(instrumentId, Side.SELL, in, visitor);
+        SnapshotLevels.visitSide(instrumentId, Side.BUY, in, LEVEL_QUANTITY, visitor);
+        SnapshotLevels.visitSide(instrumentId, Side.SELL, in, LEVEL_QUANTITY, visitor);
     }
 
-    private static void visitSide(
-        final int instrumentId, final Side side, final StateReader in, final SideLevelVisitor visitor)
+    /** A level in a snapshot: its quantity. */
+    private static final SnapshotLevels.LevelReader LEVEL_QUANTITY = (instrumentId, price, in) ->
     {
-        final int levels = in.getInt();
-        if (levels < 0)
+        final long quantity = in.getLong();
+        if (quantity <= 0)
         {
-            throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level count " + levels);
+            throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level " + price + " of " +
+                quantity);
         }
-        long previous = 0;
-        for (int i = 0; i < levels; i++)
-        {
-            final long price = in.getLong();
-            final long quantity = in.getLong();
-            if (price <= 0 || quantity <= 0 || (i > 0 && (side == Side.BUY ? price <= previous : price >= previous)))
-            {
-                throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level " + price +
-                    " of " + quantity + " (not positive, or not better than the levels before it)");
-            }
-            visitor.onLevel(side, price, quantity);
-            previous = price;
-        }
-    }
+        return quantity;
+    };
 
     private static void writeSide(final Ladder ladder, final StateWriter out)
     {

@@ -423,43 +423,32 @@ public final class OrderBook
      */
     public static void visitState(final int instrumentId, final StateReader in, final SideLevelVisitor visitor)
     {
-        visitSide(instrumentId, Side.BUY, in, visitor);
-        visitSide(instrumentId, Side.SELL, in, visitor);
+        SnapshotLevels.visitSide(instrumentId, Side.BUY, in, LEVEL_ORDERS, visitor);
+        SnapshotLevels.visitSide(instrumentId, Side.SELL, in, LEVEL_ORDERS, visitor);
     }
 
-    private static void visitSide(
-        final int instrumentId, final Side side, final StateReader in, final SideLevelVisitor visitor)
+    /** A level in a snapshot: its order count, then each order's key and open quantity, summed. */
+    private static final SnapshotLevels.LevelReader LEVEL_ORDERS = (instrumentId, price, in) ->
     {
-        final int levels = in.getInt();
-        if (levels < 0)
+        final int orders = in.getInt();
+        if (orders < 1)
         {
-            throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level count " + levels);
+            throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level " + price + " with " +
+                orders + " orders");
         }
-        long previous = 0;
-        for (int i = 0; i < levels; i++)
+        long quantity = 0;
+        for (int j = 0; j < orders; j++)
         {
-            final long price = in.getLong();
-            final int orders = in.getInt();
-            if (price <= 0 || orders < 1 || (i > 0 && (side == Side.BUY ? price <= previous : price >= previous)))
+            in.getLong(); // order key
+            final long open = in.getLong();
+            if (open <= 0)
             {
-                throw new IllegalStateException("snapshot of instrument " + instrumentId + ": level " + price +
-                    " with " + orders + " orders (not positive, or not better than the levels before it)");
+                throw new IllegalStateException("snapshot of instrument " + instrumentId + ": order of " + open);
             }
-            long quantity = 0;
-            for (int j = 0; j < orders; j++)
-            {
-                in.getLong(); // order key
-                final long open = in.getLong();
-                if (open <= 0)
-                {
-                    throw new IllegalStateException("snapshot of instrument " + instrumentId + ": order of " + open);
-                }
-                quantity = Math.addExact(quantity, open);
-            }
-            visitor.onLevel(side, price, quantity);
-            previous = price;
+            quantity = Math.addExact(quantity, open);
         }
-    }
+        return quantity;
+    };
 
     private static void writeSide(final BookSide bookSide, final StateWriter out)
     {
