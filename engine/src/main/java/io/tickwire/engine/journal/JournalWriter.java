@@ -3,7 +3,6 @@ package io.tickwire.engine.journal;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.ByteBuffer;
 
@@ -13,13 +12,18 @@ import java.nio.ByteBuffer;
  * The batch is encoded in a direct {@link ByteBuffer} the caller owns; {@link #append(int)} copies
  * {@code [0, length)} of it into one excerpt. Chronicle publishes an excerpt only when it is complete, so a
  * crash mid-append leaves nothing a reader can see.
+ * <p>
+ * Appends go through {@link ExcerptAppender#writeBytes(BytesStore)}, not
+ * {@code writingDocument()}: both write the same excerpt (header, bytes, index entry), but {@code writingDocument}
+ * re-derives the last sequence number from the index on every call (a scan from the last index entry), which the
+ * single writer does not need: {@code writeBytes} does it only when another appender moved the queue.
  */
 public final class JournalWriter implements AutoCloseable
 {
     private final ExcerptAppender appender;
-    private BytesStore<?, ByteBuffer> source;
+    private Bytes<ByteBuffer> source;
     private ByteBuffer otherBuffer;
-    private BytesStore<?, ByteBuffer> otherSource;
+    private Bytes<ByteBuffer> otherSource;
 
     JournalWriter(final ExcerptAppender appender)
     {
@@ -35,7 +39,7 @@ public final class JournalWriter implements AutoCloseable
         {
             throw new IllegalArgumentException("a direct ByteBuffer is required");
         }
-        source = BytesStore.wrap(directBuffer);
+        source = BytesStore.wrap(directBuffer).bytesForRead();
     }
 
     /**
@@ -45,12 +49,7 @@ public final class JournalWriter implements AutoCloseable
      */
     public long append(final int length)
     {
-        try (DocumentContext dc = appender.writingDocument())
-        {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(source, 0L, length);
-        }
-        return appender.lastIndexAppended();
+        return write(source, length);
     }
 
     /**
@@ -68,12 +67,15 @@ public final class JournalWriter implements AutoCloseable
                 throw new IllegalArgumentException("a direct ByteBuffer is required");
             }
             otherBuffer = directBuffer;
-            otherSource = BytesStore.wrap(directBuffer);
+            otherSource = BytesStore.wrap(directBuffer).bytesForRead();
         }
-        try (DocumentContext dc = appender.writingDocument())
-        {
-            dc.wire().bytes().write(otherSource, 0L, length);
-        }
+        return write(otherSource, length);
+    }
+
+    private long write(final Bytes<ByteBuffer> from, final int length)
+    {
+        from.readPositionRemaining(0L, length);
+        appender.writeBytes(from);
         return appender.lastIndexAppended();
     }
 
