@@ -80,7 +80,7 @@ final class EngineOptions
             "of each new roll cycle); bounds what a restart re-executes. 0: at rolls only. Default: ${DEFAULT-VALUE}")
     long snapshotEvery;
 
-    @Option(names = "--journal-pretouch-kb", paramLabel = "KB", defaultValue = "1024",
+    @Option(names = "--journal-pretouch-kb", paramLabel = "KB", defaultValue = "8192",
         description = "A thread keeps the journal's pages touched this far ahead of the engine's appends, so that " +
             "the engine thread takes no page faults on them (docs/operations.md). 0: no such thread. " +
             "Default: ${DEFAULT-VALUE}")

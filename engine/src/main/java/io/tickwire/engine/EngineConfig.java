@@ -21,8 +21,8 @@ public final class EngineConfig
     public static final String DEFAULT_INSTANCE = "default";
     /** Free space on the journal's file system below which the engine stops taking inputs: 64 MiB. */
     public static final long DEFAULT_MIN_FREE_DISK_BYTES = 64L * 1024 * 1024;
-    /** How far ahead of the writer the journal pretoucher keeps the journal's pages touched: 1 MiB. */
-    public static final long DEFAULT_JOURNAL_PRETOUCH_BYTES = 1024L * 1024;
+    /** How far ahead of the writer the journal pretoucher keeps the journal's pages touched: 8 MiB. */
+    public static final long DEFAULT_JOURNAL_PRETOUCH_BYTES = 8L * 1024 * 1024;
 
     private JournalConfig journal;
     private EngineLimits limits = EngineLimits.defaults();
@@ -326,7 +326,7 @@ public final class EngineConfig
      * @param bytes how far ahead of the engine's appends a thread of its own ({@code tickwire-journal-pretoucher},
      *              see {@link io.tickwire.engine.journal.JournalPretoucher}) keeps the journal file's pages mapped
      *              and touched, so that the engine thread does not take their page faults; 0 runs no such thread.
-     *              Default 1 MiB (docs/operations.md, "Journal pretoucher").
+     *              Default 8 MiB (docs/operations.md, "Journal pretoucher").
      */
     public EngineConfig journalPretouchBytes(final long bytes)
     {
