@@ -37,6 +37,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 
+import static io.tickwire.engine.BatchWriter.getInt;
+import static io.tickwire.engine.BatchWriter.getLong;
+import static io.tickwire.engine.BatchWriter.getUint8;
+import static io.tickwire.engine.BatchWriter.putByte;
+import static io.tickwire.engine.BatchWriter.putInt;
+import static io.tickwire.engine.BatchWriter.putLong;
+import static io.tickwire.engine.BatchWriter.putShort;
+
 /**
  * The engine's state machine: applies one input, producing one batch (see docs/architecture.md) in its
  * batch buffer. It assigns every market-data event the next global {@code seq} and the {@code prev} of its
@@ -54,6 +62,26 @@ public final class Engine implements OrderBookListener
     static final long MAX_CLIENT_ORDER_ID = (1L << 40) - 1;
     static final int CLIENT_ORDER_ID_BITS = 40;
 
+    private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final long BATCH_HEADER =
+        BatchWriter.headerWord(BatchHeaderEncoder.BLOCK_LENGTH, BatchHeaderEncoder.TEMPLATE_ID);
+    private static final long TRADE_HEADER =
+        BatchWriter.headerWord(TradeEncoder.BLOCK_LENGTH, TradeEncoder.TEMPLATE_ID);
+    private static final long BOOK_LEVEL_HEADER =
+        BatchWriter.headerWord(BookLevelEncoder.BLOCK_LENGTH, BookLevelEncoder.TEMPLATE_ID);
+    private static final long TICKER_HEADER =
+        BatchWriter.headerWord(TickerEncoder.BLOCK_LENGTH, TickerEncoder.TEMPLATE_ID);
+    private static final long ACCEPTED_HEADER =
+        BatchWriter.headerWord(OrderAcceptedEncoder.BLOCK_LENGTH, OrderAcceptedEncoder.TEMPLATE_ID);
+    private static final long REJECTED_HEADER =
+        BatchWriter.headerWord(OrderRejectedEncoder.BLOCK_LENGTH, OrderRejectedEncoder.TEMPLATE_ID);
+    private static final long FILLED_HEADER =
+        BatchWriter.headerWord(OrderFilledEncoder.BLOCK_LENGTH, OrderFilledEncoder.TEMPLATE_ID);
+    private static final long CANCELLED_HEADER =
+        BatchWriter.headerWord(OrderCancelledEncoder.BLOCK_LENGTH, OrderCancelledEncoder.TEMPLATE_ID);
+    private static final long REPLACED_HEADER =
+        BatchWriter.headerWord(OrderReplacedEncoder.BLOCK_LENGTH, OrderReplacedEncoder.TEMPLATE_ID);
+
     private final EngineLimits limits;
     private final ByteBuffer byteBuffer;
     private final UnsafeBuffer batch;
@@ -61,24 +89,14 @@ public final class Engine implements OrderBookListener
     private final Object2ObjectHashMap<String, InstrumentState> bySymbol = new Object2ObjectHashMap<>();
 
     private final MessageHeaderDecoder inputHeader = new MessageHeaderDecoder();
-    private final NewOrderDecoder newOrder = new NewOrderDecoder();
-    private final CancelOrderDecoder cancelOrder = new CancelOrderDecoder();
-    private final ReplaceOrderDecoder replaceOrder = new ReplaceOrderDecoder();
+    // Inputs other than AddInstrument (rare, with a symbol) are read with the BatchWriter from their copy in the batch.
     private final AddInstrumentDecoder addInstrument = new AddInstrumentDecoder();
-    private final FeedTradeDecoder feedTrade = new FeedTradeDecoder();
-    private final FeedBookLevelDecoder feedBookLevel = new FeedBookLevelDecoder();
 
+    // The instrument definition (rare, with a symbol) goes through its SBE encoder; every other event is written by
+    // the BatchWriter with one bounds check per event (see there), at the generated encoders' field offsets.
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
-    private final BatchHeaderEncoder batchHeader = new BatchHeaderEncoder();
     private final InstrumentDefinitionEncoder definition = new InstrumentDefinitionEncoder();
-    private final TradeEncoder trade = new TradeEncoder();
-    private final BookLevelEncoder bookLevel = new BookLevelEncoder();
-    private final TickerEncoder ticker = new TickerEncoder();
-    private final OrderAcceptedEncoder accepted = new OrderAcceptedEncoder();
-    private final OrderRejectedEncoder rejected = new OrderRejectedEncoder();
-    private final OrderFilledEncoder filled = new OrderFilledEncoder();
-    private final OrderCancelledEncoder cancelled = new OrderCancelledEncoder();
-    private final OrderReplacedEncoder replaced = new OrderReplacedEncoder();
+    private final BatchWriter writer;
 
     private long nextSeq = 1;
     private long lastEngineTime;
@@ -95,6 +113,7 @@ public final class Engine implements OrderBookListener
         this.limits = limits;
         this.byteBuffer = ByteBuffer.allocateDirect(limits.maxBatchLength());
         this.batch = new UnsafeBuffer(byteBuffer);
+        this.writer = new BatchWriter(batch);
     }
 
     /**
@@ -177,6 +196,9 @@ public final class Engine implements OrderBookListener
 
         position = MessageHeaderEncoder.ENCODED_LENGTH + BatchHeaderEncoder.BLOCK_LENGTH;
         batch.putBytes(position, input, offset, messageLength);
+        // The input's fields are read from this copy in the batch buffer, at the decoders' offsets: every input field
+        // is in version 0 and the block is at least the schema's, so this reads what the decoders would.
+        final long body = writer.address(position + MessageHeaderDecoder.ENCODED_LENGTH);
         position += messageLength;
         eventCount = 0;
         current = null;
@@ -187,19 +209,16 @@ public final class Engine implements OrderBookListener
         switch (templateId)
         {
             case NewOrderDecoder.TEMPLATE_ID:
-                newOrder.wrap(input, bodyOffset, blockLength, version);
-                intendedTime = newOrder.intendedTime();
-                onNewOrder();
+                intendedTime = getLong(body + NewOrderDecoder.intendedTimeEncodingOffset());
+                onNewOrder(body);
                 break;
             case CancelOrderDecoder.TEMPLATE_ID:
-                cancelOrder.wrap(input, bodyOffset, blockLength, version);
-                intendedTime = cancelOrder.intendedTime();
-                onCancelOrder();
+                intendedTime = getLong(body + CancelOrderDecoder.intendedTimeEncodingOffset());
+                onCancelOrder(body);
                 break;
             case ReplaceOrderDecoder.TEMPLATE_ID:
-                replaceOrder.wrap(input, bodyOffset, blockLength, version);
-                intendedTime = replaceOrder.intendedTime();
-                onReplaceOrder();
+                intendedTime = getLong(body + ReplaceOrderDecoder.intendedTimeEncodingOffset());
+                onReplaceOrder(body);
                 break;
             case AddInstrumentDecoder.TEMPLATE_ID:
                 addInstrument.wrap(input, bodyOffset, blockLength, version);
@@ -207,30 +226,28 @@ public final class Engine implements OrderBookListener
                 onAddInstrument();
                 break;
             case FeedTradeDecoder.TEMPLATE_ID:
-                feedTrade.wrap(input, bodyOffset, blockLength, version);
-                intendedTime = feedTrade.intendedTime();
-                onFeedTrade();
+                intendedTime = getLong(body + FeedTradeDecoder.intendedTimeEncodingOffset());
+                onFeedTrade(body);
                 break;
             case FeedBookLevelDecoder.TEMPLATE_ID:
-                feedBookLevel.wrap(input, bodyOffset, blockLength, version);
-                intendedTime = feedBookLevel.intendedTime();
-                onFeedBookLevel();
+                intendedTime = getLong(body + FeedBookLevelDecoder.intendedTimeEncodingOffset());
+                onFeedBookLevel(body);
                 break;
             default:
                 throw new IllegalStateException("unreachable: template " + templateId);
         }
 
-        if (current != null && current.tickerChanged())
+        if (current != null && current.updateTicker())
         {
             emitTicker(current);
         }
 
         lastEngineTime = engineTime;
-        batchHeader.wrapAndApplyHeader(batch, 0, header)
-            .firstSeq(firstSeq)
-            .eventCount(eventCount)
-            .engineTime(engineTime)
-            .intendedTime(intendedTime);
+        final long batchHeader = writer.message(0, BATCH_HEADER, BatchHeaderEncoder.BLOCK_LENGTH);
+        putLong(batchHeader + BatchHeaderEncoder.firstSeqEncodingOffset(), firstSeq);
+        putInt(batchHeader + BatchHeaderEncoder.eventCountEncodingOffset(), eventCount);
+        putLong(batchHeader + BatchHeaderEncoder.engineTimeEncodingOffset(), engineTime);
+        putLong(batchHeader + BatchHeaderEncoder.intendedTimeEncodingOffset(), intendedTime);
         return position;
     }
 
@@ -585,33 +602,35 @@ public final class Engine implements OrderBookListener
 
     // ---------------------------------------------------------------- inputs
 
-    private void onNewOrder()
+    private void onNewOrder(final long body)
     {
-        final int participantId = newOrder.participantId();
-        final long clientOrderId = newOrder.clientOrderId();
-        final int instrumentId = newOrder.instrumentId();
+        final int participantId = getInt(body + NewOrderDecoder.participantIdEncodingOffset());
+        final long clientOrderId = getLong(body + NewOrderDecoder.clientOrderIdEncodingOffset());
+        final int instrumentId = getInt(body + NewOrderDecoder.instrumentIdEncodingOffset());
         final InstrumentState instrument = matchingInstrument(participantId, clientOrderId, instrumentId);
         if (instrument == null)
         {
             return;
         }
-        final Side side = side(newOrder.sideRaw());
-        final OrderType type = orderType(newOrder.orderTypeRaw());
+        final Side side = side(getUint8(body + NewOrderDecoder.sideEncodingOffset()));
+        final OrderType type = orderType(getUint8(body + NewOrderDecoder.orderTypeEncodingOffset()));
         if (side == null || type == null)
         {
             reject(participantId, clientOrderId, instrumentId, RejectReason.BAD_SIDE);
             return;
         }
         current = instrument;
-        instrument.orderBook.newOrder(orderKey(participantId, clientOrderId), side, type, newOrder.price(),
-            newOrder.quantity());
+        instrument.orderBook.newOrder(orderKey(participantId, clientOrderId), side, type,
+            getLong(body + NewOrderDecoder.priceEncodingOffset()),
+            getLong(body + NewOrderDecoder.quantityEncodingOffset()));
     }
 
-    private void onCancelOrder()
+    private void onCancelOrder(final long body)
     {
-        final int participantId = cancelOrder.participantId();
-        final long clientOrderId = cancelOrder.clientOrderId();
-        final InstrumentState instrument = matchingInstrument(participantId, clientOrderId, cancelOrder.instrumentId());
+        final int participantId = getInt(body + CancelOrderDecoder.participantIdEncodingOffset());
+        final long clientOrderId = getLong(body + CancelOrderDecoder.clientOrderIdEncodingOffset());
+        final InstrumentState instrument = matchingInstrument(participantId, clientOrderId,
+            getInt(body + CancelOrderDecoder.instrumentIdEncodingOffset()));
         if (instrument != null)
         {
             current = instrument;
@@ -619,17 +638,18 @@ public final class Engine implements OrderBookListener
         }
     }
 
-    private void onReplaceOrder()
+    private void onReplaceOrder(final long body)
     {
-        final int participantId = replaceOrder.participantId();
-        final long clientOrderId = replaceOrder.clientOrderId();
-        final InstrumentState instrument =
-            matchingInstrument(participantId, clientOrderId, replaceOrder.instrumentId());
+        final int participantId = getInt(body + ReplaceOrderDecoder.participantIdEncodingOffset());
+        final long clientOrderId = getLong(body + ReplaceOrderDecoder.clientOrderIdEncodingOffset());
+        final InstrumentState instrument = matchingInstrument(participantId, clientOrderId,
+            getInt(body + ReplaceOrderDecoder.instrumentIdEncodingOffset()));
         if (instrument != null)
         {
             current = instrument;
-            instrument.orderBook.replace(orderKey(participantId, clientOrderId), replaceOrder.price(),
-                replaceOrder.quantity());
+            instrument.orderBook.replace(orderKey(participantId, clientOrderId),
+                getLong(body + ReplaceOrderDecoder.priceEncodingOffset()),
+                getLong(body + ReplaceOrderDecoder.quantityEncodingOffset()));
         }
     }
 
@@ -715,17 +735,17 @@ public final class Engine implements OrderBookListener
         return state;
     }
 
-    private void onFeedTrade()
+    private void onFeedTrade(final long body)
     {
-        final int instrumentId = feedTrade.instrumentId();
+        final int instrumentId = getInt(body + FeedTradeDecoder.instrumentIdEncodingOffset());
         final InstrumentState instrument = feedInstrument(instrumentId);
         if (instrument == null)
         {
             return;
         }
-        final long price = feedTrade.price();
-        final long quantity = feedTrade.quantity();
-        final Side side = side(feedTrade.aggressorSideRaw());
+        final long price = getLong(body + FeedTradeDecoder.priceEncodingOffset());
+        final long quantity = getLong(body + FeedTradeDecoder.quantityEncodingOffset());
+        final Side side = side(getUint8(body + FeedTradeDecoder.aggressorSideEncodingOffset()));
         if (price <= 0 || price % instrument.tickSize != 0)
         {
             reject(0, 0, instrumentId, price <= 0 ? RejectReason.BAD_PRICE : RejectReason.BAD_TICK_SIZE);
@@ -745,17 +765,17 @@ public final class Engine implements OrderBookListener
         emitTrade(instrument, side, price, quantity);
     }
 
-    private void onFeedBookLevel()
+    private void onFeedBookLevel(final long body)
     {
-        final int instrumentId = feedBookLevel.instrumentId();
+        final int instrumentId = getInt(body + FeedBookLevelDecoder.instrumentIdEncodingOffset());
         final InstrumentState instrument = feedInstrument(instrumentId);
         if (instrument == null)
         {
             return;
         }
-        final long price = feedBookLevel.price();
-        final long quantity = feedBookLevel.quantity();
-        final Side side = side(feedBookLevel.sideRaw());
+        final long price = getLong(body + FeedBookLevelDecoder.priceEncodingOffset());
+        final long quantity = getLong(body + FeedBookLevelDecoder.quantityEncodingOffset());
+        final Side side = side(getUint8(body + FeedBookLevelDecoder.sideEncodingOffset()));
         if (price <= 0 || price % instrument.tickSize != 0)
         {
             reject(0, 0, instrumentId, price <= 0 ? RejectReason.BAD_PRICE : RejectReason.BAD_TICK_SIZE);
@@ -830,71 +850,67 @@ public final class Engine implements OrderBookListener
 
     private void reject(final int participantId, final long clientOrderId, final int instrumentId, final RejectReason reason)
     {
-        rejected.wrapAndApplyHeader(batch, position, header)
-            .participantId(participantId)
-            .clientOrderId(clientOrderId)
-            .instrumentId(instrumentId)
-            .reason(reason)
-            .inputTemplateId(currentInputTemplate);
-        position += MessageHeaderEncoder.ENCODED_LENGTH + rejected.encodedLength();
+        final long body = writer.message(position, REJECTED_HEADER, OrderRejectedEncoder.BLOCK_LENGTH);
+        putInt(body + OrderRejectedEncoder.participantIdEncodingOffset(), participantId);
+        putLong(body + OrderRejectedEncoder.clientOrderIdEncodingOffset(), clientOrderId);
+        putInt(body + OrderRejectedEncoder.instrumentIdEncodingOffset(), instrumentId);
+        putByte(body + OrderRejectedEncoder.reasonEncodingOffset(), (byte)reason.value());
+        putShort(body + OrderRejectedEncoder.inputTemplateIdEncodingOffset(), (short)currentInputTemplate);
+        position += HEADER_LENGTH + OrderRejectedEncoder.BLOCK_LENGTH;
     }
 
     private void emitTrade(final InstrumentState instrument, final Side aggressorSide, final long price, final long quantity)
     {
         final long seq = nextSeq++;
         eventCount++;
-        trade.wrapAndApplyHeader(batch, position, header)
-            .seq(seq)
-            .prev(instrument.lastTradeSeq)
-            .instrumentId(instrument.instrumentId)
-            .price(price)
-            .quantity(quantity)
-            .aggressorSide(aggressorSide);
-        position += MessageHeaderEncoder.ENCODED_LENGTH + trade.encodedLength();
+        final long body = writer.message(position, TRADE_HEADER, TradeEncoder.BLOCK_LENGTH);
+        putLong(body + TradeEncoder.seqEncodingOffset(), seq);
+        putLong(body + TradeEncoder.prevEncodingOffset(), instrument.lastTradeSeq);
+        putInt(body + TradeEncoder.instrumentIdEncodingOffset(), instrument.instrumentId);
+        putLong(body + TradeEncoder.priceEncodingOffset(), price);
+        putLong(body + TradeEncoder.quantityEncodingOffset(), quantity);
+        putByte(body + TradeEncoder.aggressorSideEncodingOffset(), (byte)aggressorSide.value());
+        position += HEADER_LENGTH + TradeEncoder.BLOCK_LENGTH;
         instrument.lastTradeSeq = seq;
         instrument.lastPrice = price;
         instrument.lastQty = quantity;
         instrument.volume += quantity;
     }
 
+    /**
+     * Publishes the ticker {@link InstrumentState#updateTicker} just took.
+     */
     private void emitTicker(final InstrumentState instrument)
     {
         final long seq = nextSeq++;
         eventCount++;
-        instrument.tickerBid = instrument.bestBid();
-        instrument.tickerBidQty = instrument.bestBidQty();
-        instrument.tickerAsk = instrument.bestAsk();
-        instrument.tickerAskQty = instrument.bestAskQty();
-        instrument.tickerLast = instrument.lastPrice;
-        instrument.tickerLastQty = instrument.lastQty;
-        instrument.tickerVolume = instrument.volume;
-        ticker.wrapAndApplyHeader(batch, position, header)
-            .seq(seq)
-            .prev(instrument.lastTickerSeq)
-            .instrumentId(instrument.instrumentId)
-            .bidPrice(instrument.tickerBid)
-            .bidQty(instrument.tickerBidQty)
-            .askPrice(instrument.tickerAsk)
-            .askQty(instrument.tickerAskQty)
-            .lastPrice(instrument.tickerLast)
-            .lastQty(instrument.tickerLastQty)
-            .volume(instrument.tickerVolume);
-        position += MessageHeaderEncoder.ENCODED_LENGTH + ticker.encodedLength();
+        final long body = writer.message(position, TICKER_HEADER, TickerEncoder.BLOCK_LENGTH);
+        putLong(body + TickerEncoder.seqEncodingOffset(), seq);
+        putLong(body + TickerEncoder.prevEncodingOffset(), instrument.lastTickerSeq);
+        putInt(body + TickerEncoder.instrumentIdEncodingOffset(), instrument.instrumentId);
+        putLong(body + TickerEncoder.bidPriceEncodingOffset(), instrument.tickerBid);
+        putLong(body + TickerEncoder.bidQtyEncodingOffset(), instrument.tickerBidQty);
+        putLong(body + TickerEncoder.askPriceEncodingOffset(), instrument.tickerAsk);
+        putLong(body + TickerEncoder.askQtyEncodingOffset(), instrument.tickerAskQty);
+        putLong(body + TickerEncoder.lastPriceEncodingOffset(), instrument.tickerLast);
+        putLong(body + TickerEncoder.lastQtyEncodingOffset(), instrument.tickerLastQty);
+        putLong(body + TickerEncoder.volumeEncodingOffset(), instrument.tickerVolume);
+        position += HEADER_LENGTH + TickerEncoder.BLOCK_LENGTH;
         instrument.lastTickerSeq = seq;
     }
 
     @Override
     public void onAccepted(final long orderKey, final Side side, final OrderType type, final long price, final long quantity)
     {
-        accepted.wrapAndApplyHeader(batch, position, header)
-            .participantId(participantOf(orderKey))
-            .clientOrderId(clientOrderIdOf(orderKey))
-            .instrumentId(current.instrumentId)
-            .side(side)
-            .orderType(type)
-            .price(price)
-            .quantity(quantity);
-        position += MessageHeaderEncoder.ENCODED_LENGTH + accepted.encodedLength();
+        final long body = writer.message(position, ACCEPTED_HEADER, OrderAcceptedEncoder.BLOCK_LENGTH);
+        putInt(body + OrderAcceptedEncoder.participantIdEncodingOffset(), participantOf(orderKey));
+        putLong(body + OrderAcceptedEncoder.clientOrderIdEncodingOffset(), clientOrderIdOf(orderKey));
+        putInt(body + OrderAcceptedEncoder.instrumentIdEncodingOffset(), current.instrumentId);
+        putByte(body + OrderAcceptedEncoder.sideEncodingOffset(), (byte)side.value());
+        putByte(body + OrderAcceptedEncoder.orderTypeEncodingOffset(), (byte)type.value());
+        putLong(body + OrderAcceptedEncoder.priceEncodingOffset(), price);
+        putLong(body + OrderAcceptedEncoder.quantityEncodingOffset(), quantity);
+        position += HEADER_LENGTH + OrderAcceptedEncoder.BLOCK_LENGTH;
     }
 
     @Override
@@ -922,41 +938,41 @@ public final class Engine implements OrderBookListener
     private void fill(
         final long orderKey, final long tradeSeq, final long price, final long quantity, final long leaves, final boolean maker)
     {
-        filled.wrapAndApplyHeader(batch, position, header)
-            .participantId(participantOf(orderKey))
-            .clientOrderId(clientOrderIdOf(orderKey))
-            .instrumentId(current.instrumentId)
-            .tradeSeq(tradeSeq)
-            .price(price)
-            .quantity(quantity)
-            .leavesQty(leaves)
-            .maker((short)(maker ? 1 : 0));
-        position += MessageHeaderEncoder.ENCODED_LENGTH + filled.encodedLength();
+        final long body = writer.message(position, FILLED_HEADER, OrderFilledEncoder.BLOCK_LENGTH);
+        putInt(body + OrderFilledEncoder.participantIdEncodingOffset(), participantOf(orderKey));
+        putLong(body + OrderFilledEncoder.clientOrderIdEncodingOffset(), clientOrderIdOf(orderKey));
+        putInt(body + OrderFilledEncoder.instrumentIdEncodingOffset(), current.instrumentId);
+        putLong(body + OrderFilledEncoder.tradeSeqEncodingOffset(), tradeSeq);
+        putLong(body + OrderFilledEncoder.priceEncodingOffset(), price);
+        putLong(body + OrderFilledEncoder.quantityEncodingOffset(), quantity);
+        putLong(body + OrderFilledEncoder.leavesQtyEncodingOffset(), leaves);
+        putByte(body + OrderFilledEncoder.makerEncodingOffset(), (byte)(maker ? 1 : 0));
+        position += HEADER_LENGTH + OrderFilledEncoder.BLOCK_LENGTH;
     }
 
     @Override
     public void onCancelled(final long orderKey, final long cancelledQuantity, final CancelReason reason)
     {
-        cancelled.wrapAndApplyHeader(batch, position, header)
-            .participantId(participantOf(orderKey))
-            .clientOrderId(clientOrderIdOf(orderKey))
-            .instrumentId(current.instrumentId)
-            .cancelledQty(cancelledQuantity)
-            .reason(reason);
-        position += MessageHeaderEncoder.ENCODED_LENGTH + cancelled.encodedLength();
+        final long body = writer.message(position, CANCELLED_HEADER, OrderCancelledEncoder.BLOCK_LENGTH);
+        putInt(body + OrderCancelledEncoder.participantIdEncodingOffset(), participantOf(orderKey));
+        putLong(body + OrderCancelledEncoder.clientOrderIdEncodingOffset(), clientOrderIdOf(orderKey));
+        putInt(body + OrderCancelledEncoder.instrumentIdEncodingOffset(), current.instrumentId);
+        putLong(body + OrderCancelledEncoder.cancelledQtyEncodingOffset(), cancelledQuantity);
+        putByte(body + OrderCancelledEncoder.reasonEncodingOffset(), (byte)reason.value());
+        position += HEADER_LENGTH + OrderCancelledEncoder.BLOCK_LENGTH;
     }
 
     @Override
     public void onReplaced(final long orderKey, final long price, final long leavesQuantity, final boolean keptPriority)
     {
-        replaced.wrapAndApplyHeader(batch, position, header)
-            .participantId(participantOf(orderKey))
-            .clientOrderId(clientOrderIdOf(orderKey))
-            .instrumentId(current.instrumentId)
-            .price(price)
-            .leavesQty(leavesQuantity)
-            .keptPriority((short)(keptPriority ? 1 : 0));
-        position += MessageHeaderEncoder.ENCODED_LENGTH + replaced.encodedLength();
+        final long body = writer.message(position, REPLACED_HEADER, OrderReplacedEncoder.BLOCK_LENGTH);
+        putInt(body + OrderReplacedEncoder.participantIdEncodingOffset(), participantOf(orderKey));
+        putLong(body + OrderReplacedEncoder.clientOrderIdEncodingOffset(), clientOrderIdOf(orderKey));
+        putInt(body + OrderReplacedEncoder.instrumentIdEncodingOffset(), current.instrumentId);
+        putLong(body + OrderReplacedEncoder.priceEncodingOffset(), price);
+        putLong(body + OrderReplacedEncoder.leavesQtyEncodingOffset(), leavesQuantity);
+        putByte(body + OrderReplacedEncoder.keptPriorityEncodingOffset(), (byte)(keptPriority ? 1 : 0));
+        position += HEADER_LENGTH + OrderReplacedEncoder.BLOCK_LENGTH;
     }
 
     @Override
@@ -965,15 +981,15 @@ public final class Engine implements OrderBookListener
         final InstrumentState instrument = current;
         final long seq = nextSeq++;
         eventCount++;
-        bookLevel.wrapAndApplyHeader(batch, position, header)
-            .seq(seq)
-            .prev(instrument.lastBookSeq)
-            .instrumentId(instrument.instrumentId)
-            .side(side)
-            .price(price)
-            .quantity(quantity)
-            .orderCount(orderCount);
-        position += MessageHeaderEncoder.ENCODED_LENGTH + bookLevel.encodedLength();
+        final long body = writer.message(position, BOOK_LEVEL_HEADER, BookLevelEncoder.BLOCK_LENGTH);
+        putLong(body + BookLevelEncoder.seqEncodingOffset(), seq);
+        putLong(body + BookLevelEncoder.prevEncodingOffset(), instrument.lastBookSeq);
+        putInt(body + BookLevelEncoder.instrumentIdEncodingOffset(), instrument.instrumentId);
+        putByte(body + BookLevelEncoder.sideEncodingOffset(), (byte)side.value());
+        putLong(body + BookLevelEncoder.priceEncodingOffset(), price);
+        putLong(body + BookLevelEncoder.quantityEncodingOffset(), quantity);
+        putInt(body + BookLevelEncoder.orderCountEncodingOffset(), orderCount);
+        position += HEADER_LENGTH + BookLevelEncoder.BLOCK_LENGTH;
         instrument.lastBookSeq = seq;
     }
 }

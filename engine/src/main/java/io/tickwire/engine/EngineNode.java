@@ -21,6 +21,7 @@ import io.tickwire.engine.sim.SimulatorConfig;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
@@ -225,7 +226,10 @@ public final class EngineNode implements AutoCloseable
                 }
                 feedAgent = new FeedAgent(new FeedFileReader(config.feedFile()),
                     client.addPublication(config.ingressChannel(), config.ingressStreamId()));
-                feedRunner = new AgentRunner(AeronSupport.idleStrategy(EngineConfig.Idle.BACKOFF),
+                // A file is read for throughput, not latency, and once it is read the agent only idles: its parks go
+                // up to 1 ms (the default backoff's 100 us cost about 9% of a core on a 2-core box, taken from the
+                // gateway under load; BENCHMARKS.md, "Fan-out CPU per delivery").
+                feedRunner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000),
                     Throwable::printStackTrace, null, feedAgent);
             }
             else

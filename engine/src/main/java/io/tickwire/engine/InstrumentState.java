@@ -82,13 +82,30 @@ final class InstrumentState
     }
 
     /**
-     * @return true if the ticker as it stands differs from the one last published.
+     * Takes the ticker as it stands (top of book, last trade, volume) into the {@code ticker*} fields if it differs
+     * from the one last published.
+     *
+     * @return true if it differed: the ticker fields now hold the ticker to publish.
      */
-    boolean tickerChanged()
+    boolean updateTicker()
     {
-        return tickerBid != bestBid() || tickerBidQty != bestBidQty() || tickerAsk != bestAsk() ||
-            tickerAskQty != bestAskQty() || tickerLast != lastPrice || tickerLastQty != lastQty ||
-            tickerVolume != volume;
+        final long bid = bestBid();
+        final long bidQty = bestBidQty();
+        final long ask = bestAsk();
+        final long askQty = bestAskQty();
+        if (tickerBid == bid && tickerBidQty == bidQty && tickerAsk == ask && tickerAskQty == askQty &&
+            tickerLast == lastPrice && tickerLastQty == lastQty && tickerVolume == volume)
+        {
+            return false;
+        }
+        tickerBid = bid;
+        tickerBidQty = bidQty;
+        tickerAsk = ask;
+        tickerAskQty = askQty;
+        tickerLast = lastPrice;
+        tickerLastQty = lastQty;
+        tickerVolume = volume;
+        return true;
     }
 
     long bookHash()

@@ -12,20 +12,24 @@ import java.util.List;
  * One WebSocket client as the gateway agent sees it. Everything here is owned by the agent thread except
  * the completion side of the outbound ring, which Jetty's send callbacks advance.
  * <p>
- * Outbound accounting: every message queued records its payload length in a single-producer single-consumer
- * ring; Jetty completes a session's writes in order, and each completed message pops one length. So
- * {@link #bytesInFlight()} is exact (queued and not yet written, including messages still in the session's own
- * buffer) and the ring's capacity bounds the messages in flight, with no allocation per send.
+ * Outbound accounting: every message queued records its queue time in a single-producer single-consumer ring
+ * (and, on a connection with extensions, its payload length); Jetty completes a session's writes in order, and
+ * each completed write pops its messages and adds its bytes (each write's message count and payload bytes are
+ * kept per write buffer). So {@link #bytesInFlight()} is exact (queued and not yet written, including messages
+ * still in the session's own buffer) and the ring's capacity bounds the messages in flight, with no allocation
+ * per send.
  * <p>
  * Send path (a connection without WebSocket extensions): each message is framed (header and payload) into the
  * session's write buffer as it is queued, and {@link #flush()} hands the whole buffer to Jetty as ONE entry
  * ({@link BatchFrame}), so a duty cycle costs one pass through Jetty's frame flusher and one socket write per
- * session for up to {@link #WRITE_TARGET} bytes of messages (a cycle with more makes a write per 4 KiB). Up to {@link #WRITES} - 1 such writes may be queued in Jetty
+ * session for up to {@link #writeTarget(int)} bytes of messages (a cycle with more makes a write per that many
+ * bytes). Up to {@link #WRITES} - 1 such writes may be queued in Jetty
  * (written one after the other as the socket takes them, with no help from the agent); beyond that (the socket
  * is full), later messages gather in the buffer being filled and go as one write once a buffer is free
  * ({@link #flush()} returns false meanwhile and the agent retries each cycle). On close, what is buffered is
  * handed over first, so Jetty's close frame follows every message queued before it. The buffers grow (doubling)
- * to the largest write the session needed and are never shrunk.
+ * to the largest write the session needed and are never shrunk; while every write completes at once (a socket
+ * that takes them), the session keeps filling the same buffer, so only that one grows.
  * <p>
  * A connection with an extension (permessage-deflate rewrites frames) gets one {@link Frame} per message, with
  * its own copy of the payload, through Jetty's batching.
@@ -37,11 +41,9 @@ final class ClientSession implements Callback
     /** Write buffers per session (a power of two): one being filled, the others in flight in Jetty's queue. */
     static final int WRITES = 4;
     private static final int WRITE_MASK = WRITES - 1;
-    /**
-     * A write is handed over as soon as it holds this many bytes and a buffer is free (as Jetty's 4 KiB batch
-     * buffer did), so a write in flight, which counts whole until Jetty completes it, stays small.
-     */
-    static final int WRITE_TARGET = 4096;
+    /** The smallest and largest write target ({@link #writeTarget(int)}). */
+    static final int MIN_WRITE_TARGET = 4096;
+    static final int MAX_WRITE_TARGET = 16384;
     private static final int MAX_HEADER = 10;
 
     final long id;
@@ -54,11 +56,16 @@ final class ClientSession implements Callback
     /** How market data is encoded on this connection. */
     final WireFormat format;
     private final boolean batched;
+    /** A write is handed over in the middle of a cycle once it holds this many bytes and a buffer is free. */
+    private final int writeTarget;
 
+    /** Payload length of each message in flight, by message number; only with extensions (else null). */
     private final long[] ring;
     /** The agent's clock when each message in flight was queued (same slots as {@link #ring}). */
     private final long[] queuedAt;
     private final SendLatencyHistogram sendLatency;
+    /** The ring's capacity, kept here so the checks of every delivery do not read the array's header. */
+    private final int capacity;
     private final int mask;
     private long produced;
     private volatile long consumed;
@@ -73,6 +80,9 @@ final class ClientSession implements Callback
     private final BatchFrame[] frames = new BatchFrame[WRITES];
     /** Messages in each write (by write number mod {@link #WRITES}), read by the completion callback. */
     private final int[] writeMessages = new int[WRITES];
+    /** Payload bytes of the messages in each write (same slots), read by the completion callback. */
+    private final long[] writeBytes = new long[WRITES];
+    private long bufferedBytes;
     private long writesSubmitted;
     private volatile long writesCompleted;
     private int bufferedMessages;
@@ -99,6 +109,7 @@ final class ClientSession implements Callback
         final WsEndpoint endpoint,
         final Principal principal,
         final int maxFramesInFlight,
+        final int writeTarget,
         final long now,
         final SendLatencyHistogram sendLatency)
     {
@@ -109,6 +120,7 @@ final class ClientSession implements Callback
         this.core = endpoint.core();
         final java.util.List<?> extensions = core.getNegotiatedExtensions();
         this.batched = extensions == null || extensions.isEmpty();
+        this.writeTarget = writeTarget;
         if (batched)
         {
             for (int i = 0; i < WRITES; i++)
@@ -123,14 +135,28 @@ final class ClientSession implements Callback
         {
             capacity <<= 1;
         }
-        ring = new long[capacity];
+        ring = batched ? null : new long[capacity];
         queuedAt = new long[capacity];
         this.sendLatency = sendLatency;
+        this.capacity = capacity;
         mask = capacity - 1;
         lastOutboundNanos = now;
         lastInboundNanos = now;
         lastProgressNanos = now;
         rateWindowStart = now;
+    }
+
+    /**
+     * The bytes at which a session's write is handed over in the middle of a cycle: a quarter of the conflation
+     * bound (Jetty completes a write only when all of it is written, and the whole write counts as in flight until
+     * then, so a write in flight alone never makes a session conflate), between {@link #MIN_WRITE_TARGET} and
+     * {@link #MAX_WRITE_TARGET}.
+     *
+     * @param conflateAboveBytes the gateway's {@code conflateAboveBytes}.
+     */
+    static int writeTarget(final int conflateAboveBytes)
+    {
+        return Math.max(MIN_WRITE_TARGET, Math.min(MAX_WRITE_TARGET, conflateAboveBytes / 4));
     }
 
     long bytesInFlight()
@@ -162,12 +188,12 @@ final class ClientSession implements Callback
      */
     int ringCapacity()
     {
-        return ring.length;
+        return capacity;
     }
 
     boolean ringFull()
     {
-        return produced - consumed >= ring.length;
+        return produced - consumed >= capacity;
     }
 
     /**
@@ -182,7 +208,6 @@ final class ClientSession implements Callback
     {
         final int length = payload.remaining();
         final long k = produced;
-        ring[(int)(k & mask)] = length;
         queuedAt[(int)(k & mask)] = now;
         produced = k + 1;
         queuedBytes += length;
@@ -191,14 +216,14 @@ final class ClientSession implements Callback
         if (batched)
         {
             final int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER;
-            if (bufferedMessages > 0 && buffers[(int)(writesSubmitted & WRITE_MASK)].position() >= WRITE_TARGET &&
+            if (bufferedMessages > 0 && buffers[(int)(writesSubmitted & WRITE_MASK)].position() >= writeTarget &&
                 writesSubmitted + 1 - writesCompleted < WRITES)
             {
                 submit(); // a full write: hand it over now, the cycle's next messages start the next one
             }
             if (bufferedMessages == 0)
             {
-                buffers[(int)(writesSubmitted & WRITE_MASK)].clear(); // its last write has completed
+                startWrite();
             }
             final ByteBuffer out = writable(header + length);
             if (bufferedMessages == 0)
@@ -208,6 +233,7 @@ final class ClientSession implements Callback
                 firstHeader = header;
             }
             bufferedMessages++;
+            bufferedBytes += length;
             int at = out.position();
             out.put(at++, (byte)(0x80 | opCode)); // FIN, no RSV bits, unmasked (a server's frame)
             if (header == 2)
@@ -231,10 +257,30 @@ final class ClientSession implements Callback
         }
         else
         {
+            ring[(int)(k & mask)] = length;
             final ByteBuffer copy = ByteBuffer.allocate(length);
             copy.put(0, payload, payload.position(), length);
             core.sendFrame(new Frame(opCode, copy), this, true);
         }
+    }
+
+    /**
+     * Clears the buffer of the next write (its last write has completed). With no write in flight, every buffer
+     * is free: the one the last write used (already grown to the size this session's writes need) takes the next
+     * write's slot, so a session whose writes complete at once fills one buffer and the others stay small.
+     */
+    private void startWrite()
+    {
+        final long w = writesSubmitted;
+        final int index = (int)(w & WRITE_MASK);
+        if (w > 0 && w == writesCompleted)
+        {
+            final int last = (int)((w - 1) & WRITE_MASK);
+            final ByteBuffer used = buffers[last];
+            buffers[last] = buffers[index];
+            buffers[index] = used;
+        }
+        buffers[index].clear();
     }
 
     /**
@@ -248,12 +294,12 @@ final class ClientSession implements Callback
         {
             return out;
         }
-        int capacity = out.capacity();
-        while (capacity - out.position() < bytes)
+        int size = out.capacity();
+        while (size - out.position() < bytes)
         {
-            capacity = Math.multiplyExact(capacity, 2);
+            size = Math.multiplyExact(size, 2);
         }
-        final ByteBuffer grown = ByteBuffer.allocateDirect(capacity); // not in flight: free to replace
+        final ByteBuffer grown = ByteBuffer.allocateDirect(size); // not in flight: free to replace
         out.flip();
         grown.put(out);
         buffers[index] = grown;
@@ -293,7 +339,9 @@ final class ClientSession implements Callback
         out.flip();
         out.position(firstHeader); // Jetty writes the first message's header itself
         writeMessages[index] = bufferedMessages;
+        writeBytes[index] = bufferedBytes;
         bufferedMessages = 0;
+        bufferedBytes = 0;
         final BatchFrame frame = frames[index];
         frame.reuse(firstOpCode, firstLength, out);
         writesSubmitted = w + 1;
@@ -308,22 +356,24 @@ final class ClientSession implements Callback
     public void succeeded()
     {
         final long w = writesCompleted;
-        final int messages = batched ? writeMessages[(int)(w & WRITE_MASK)] : 1;
-        final long now = sendLatency != null ? System.nanoTime() : 0;
-        long c = consumed;
-        long bytes = completedBytes;
-        for (int i = 0; i < messages; i++)
+        final long c = consumed;
+        final int messages;
+        if (batched)
         {
-            final int slot = (int)(c & mask);
-            bytes += ring[slot];
-            if (sendLatency != null)
-            {
-                sendLatency.record(now - queuedAt[slot]);
-            }
-            c++;
+            final int index = (int)(w & WRITE_MASK);
+            messages = writeMessages[index];
+            completedBytes += writeBytes[index];
         }
-        completedBytes = bytes;
-        consumed = c;
+        else
+        {
+            messages = 1;
+            completedBytes += ring[(int)(c & mask)];
+        }
+        if (sendLatency != null)
+        {
+            sendLatency.recordQueued(queuedAt, mask, c, messages, System.nanoTime());
+        }
+        consumed = c + messages;
         if (batched)
         {
             writesCompleted = w + 1;

@@ -1278,6 +1278,7 @@ public final class GatewayAgent implements Agent, MarketDataListener, FragmentHa
             }
             final ClientSession session =
                 new ClientSession(nextSessionId++, open.endpoint(), open.principal(), config.maxFramesInFlight,
+                    ClientSession.writeTarget(config.conflateAboveBytes),
                     clock.nanoTime(), counters.sendLatency);
             sessions.put(open.endpoint(), session);
             sessionList.add(session);

@@ -24,11 +24,50 @@ public final class SendLatencyHistogram
      */
     public void record(final long nanos)
     {
-        final long micros = Math.max(0, nanos) / 1_000;
-        final int bucket = micros <= 1 ? 0 : Math.min(BUCKETS - 1, 64 - Long.numberOfLeadingZeros(micros - 1));
-        counts.incrementAndGet(bucket);
+        counts.incrementAndGet(bucket(nanos));
         totals.incrementAndGet(0);
         totals.addAndGet(1, Math.max(0, nanos));
+    }
+
+    /**
+     * Records the latencies of the messages of one write, {@code now - queuedAt[k & mask]} for {@code count}
+     * consecutive message numbers {@code k} from {@code first}: the same counts as {@link #record} for each, with
+     * one atomic add per run of messages in the same bucket (a write's messages are mostly queued within a duty
+     * cycle or two) and one for each total, instead of three per message.
+     */
+    public void recordQueued(final long[] queuedAt, final int mask, final long first, final int count, final long now)
+    {
+        long sum = 0;
+        int runBucket = -1;
+        int run = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final long nanos = Math.max(0, now - queuedAt[(int)((first + i) & mask)]);
+            sum += nanos;
+            final int bucket = bucket(nanos);
+            if (bucket != runBucket)
+            {
+                if (run > 0)
+                {
+                    counts.addAndGet(runBucket, run);
+                }
+                runBucket = bucket;
+                run = 0;
+            }
+            run++;
+        }
+        if (run > 0)
+        {
+            counts.addAndGet(runBucket, run);
+        }
+        totals.addAndGet(0, count);
+        totals.addAndGet(1, sum);
+    }
+
+    private static int bucket(final long nanos)
+    {
+        final long micros = Math.max(0, nanos) / 1_000;
+        return micros <= 1 ? 0 : Math.min(BUCKETS - 1, 64 - Long.numberOfLeadingZeros(micros - 1));
     }
 
     /**

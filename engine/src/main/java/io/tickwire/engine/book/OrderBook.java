@@ -10,7 +10,9 @@ import org.agrona.collections.Long2ObjectHashMap;
 /**
  * A price-time priority limit order book for one instrument (matching mode). Single threaded: it belongs
  * to the engine agent. Every outcome, including a refusal, is reported to the {@link OrderBookListener}
- * synchronously and in the order given there; the operations never throw for bad input.
+ * synchronously and in the order given there; the operations never throw for bad input. A listener must not query
+ * the book from a callback: while a LIMIT order matches, its key is already live ({@link #contains},
+ * {@link #orderCount}) although it rests only after its fills.
  *
  * <h2>Rules</h2>
  * <ul>
@@ -43,7 +45,9 @@ import org.agrona.collections.Long2ObjectHashMap;
  * <h2>Steady state allocates nothing</h2>
  * Orders and levels come from pools allocated up front ({@code maxOrders} of each: a level holds at least one
  * order, so levels can never run out before orders do). Orders are found by key in an Agrona
- * {@link Long2ObjectHashMap} sized so it never resizes. Each side is a {@link BookSide}: a sorted array of
+ * {@link Long2ObjectHashMap} sized for the usual live set, which grows (allocating) only when the live orders reach
+ * a new high-water mark; a new LIMIT order is checked for a duplicate key and entered in one probe
+ * ({@code putIfAbsent}). Each side is a {@link BookSide}: a sorted array of
  * levels with the best at the end, chosen because activity concentrates at the top of the book (see
  * there). Within a level, orders form an intrusive doubly-linked list, so a cancel is O(1) once the order
  * is found.
@@ -140,12 +144,27 @@ public final class OrderBook
             listener.onRejected(orderKey, RejectReason.BAD_QUANTITY);
             return;
         }
-        if (ordersByKey.containsKey(orderKey))
+        // A LIMIT order takes its pooled slot and its place in the map in one probe, which also finds a duplicate,
+        // and gives them back if it does not rest. MARKET and IOC orders never rest: they only look the key up.
+        final boolean limit = type == OrderType.LIMIT;
+        RestingOrder order = null;
+        if (limit && freeOrders != null)
+        {
+            order = freeOrders;
+            if (ordersByKey.putIfAbsent(orderKey, order) != null)
+            {
+                listener.onRejected(orderKey, RejectReason.DUPLICATE_ORDER_ID);
+                return;
+            }
+            freeOrders = order.next;
+            order.key = orderKey;
+        }
+        else if (ordersByKey.containsKey(orderKey))
         {
             listener.onRejected(orderKey, RejectReason.DUPLICATE_ORDER_ID);
             return;
         }
-        if (type == OrderType.LIMIT && freeOrders == null)
+        else if (limit)
         {
             listener.onRejected(orderKey, RejectReason.BOOK_FULL);
             return;
@@ -153,6 +172,11 @@ public final class OrderBook
 
         listener.onAccepted(orderKey, side, type, market ? NULL_PRICE : price, quantity);
         final long remaining = match(orderKey, side, market, price, quantity);
+        if (order != null && (remaining == 0 || sweepLimited))
+        {
+            ordersByKey.remove(orderKey);
+            releaseOrder(order);
+        }
         if (remaining == 0)
         {
             return;
@@ -161,13 +185,9 @@ public final class OrderBook
         {
             listener.onCancelled(orderKey, remaining, CancelReason.SWEEP_LIMIT);
         }
-        else if (type == OrderType.LIMIT)
+        else if (limit)
         {
-            final RestingOrder order = freeOrders;
-            freeOrders = order.next;
-            order.key = orderKey;
             order.quantity = remaining;
-            ordersByKey.put(orderKey, order);
             rest(order, side, price);
         }
         else

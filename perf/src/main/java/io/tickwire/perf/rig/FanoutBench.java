@@ -260,7 +260,8 @@ public final class FanoutBench
 
         double clientCpuPerDelivery()
         {
-            return cpuSeconds.getOrDefault("client", Double.NaN) / Math.max(1, value("expected") - value("missing"));
+            final double deliveries = value("expected") - value("missing");
+            return deliveries > 0 ? cpuSeconds.getOrDefault("client", Double.NaN) / deliveries : Double.NaN; // none: n/a
         }
 
         double p99Micros()
@@ -788,7 +789,7 @@ public final class FanoutBench
             r.stall() ? r.othersPerSecond() : r.deliveriesPerSecond(), us(r, "p50"), us(r, "p90"), us(r, "p99"),
             us(r, "p999"), us(r, "p9999"), us(r, "max"), r.value("gaps"), r.value("duplicates"), r.value("missing"),
             r.value("closed"), r.value("errors"), cpuTarget, r.cpuSeconds().getOrDefault("client", Double.NaN),
-            r.cpuSeconds().getOrDefault("driver", Double.NaN), cpuTarget * 1e6 / Math.max(1, deliveries),
+            r.cpuSeconds().getOrDefault("driver", Double.NaN), deliveries > 0 ? cpuTarget * 1e6 / deliveries : Double.NaN,
             r.clientCpuPerDelivery() * 1e6,
             r.feedLag().getValueAtPercentile(50) / 1000.0, r.feedLag().getValueAtPercentile(99) / 1000.0,
             r.stall() ? String.format(Locale.ROOT, " | stalled %d: correct %d, closed 4008 %d (resume seq right %d), " +
