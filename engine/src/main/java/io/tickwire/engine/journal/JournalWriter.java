@@ -3,6 +3,7 @@ package io.tickwire.engine.journal;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.ByteBuffer;
 
@@ -12,18 +13,13 @@ import java.nio.ByteBuffer;
  * The batch is encoded in a direct {@link ByteBuffer} the caller owns; {@link #append(int)} copies
  * {@code [0, length)} of it into one excerpt. Chronicle publishes an excerpt only when it is complete, so a
  * crash mid-append leaves nothing a reader can see.
- * <p>
- * Appends go through {@link ExcerptAppender#writeBytes(BytesStore)}, not
- * {@code writingDocument()}: both write the same excerpt (header, bytes, index entry), but {@code writingDocument}
- * re-derives the last sequence number from the index on every call (a scan from the last index entry), which the
- * single writer does not need: {@code writeBytes} does it only when another appender moved the queue.
  */
 public final class JournalWriter implements AutoCloseable
 {
     private final ExcerptAppender appender;
-    private Bytes<ByteBuffer> source;
+    private BytesStore<?, ByteBuffer> source;
     private ByteBuffer otherBuffer;
-    private Bytes<ByteBuffer> otherSource;
+    private BytesStore<?, ByteBuffer> otherSource;
 
     JournalWriter(final ExcerptAppender appender)
     {
@@ -39,7 +35,7 @@ public final class JournalWriter implements AutoCloseable
         {
             throw new IllegalArgumentException("a direct ByteBuffer is required");
         }
-        source = BytesStore.wrap(directBuffer).bytesForRead();
+        source = BytesStore.wrap(directBuffer);
     }
 
     /**
@@ -49,7 +45,12 @@ public final class JournalWriter implements AutoCloseable
      */
     public long append(final int length)
     {
-        return write(source, length);
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(source, 0L, length);
+        }
+        return appender.lastIndexAppended();
     }
 
     /**
@@ -67,15 +68,12 @@ public final class JournalWriter implements AutoCloseable
                 throw new IllegalArgumentException("a direct ByteBuffer is required");
             }
             otherBuffer = directBuffer;
-            otherSource = BytesStore.wrap(directBuffer).bytesForRead();
+            otherSource = BytesStore.wrap(directBuffer);
         }
-        return write(otherSource, length);
-    }
-
-    private long write(final Bytes<ByteBuffer> from, final int length)
-    {
-        from.readPositionRemaining(0L, length);
-        appender.writeBytes(from);
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(otherSource, 0L, length);
+        }
         return appender.lastIndexAppended();
     }
 
