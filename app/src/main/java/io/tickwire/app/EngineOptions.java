@@ -80,6 +80,12 @@ final class EngineOptions
             "of each new roll cycle); bounds what a restart re-executes. 0: at rolls only. Default: ${DEFAULT-VALUE}")
     long snapshotEvery;
 
+    @Option(names = "--journal-pretouch-kb", paramLabel = "KB", defaultValue = "8192",
+        description = "A thread keeps the journal's pages touched this far ahead of the engine's appends, so that " +
+            "the engine thread takes no page faults on them (docs/operations.md). 0: no such thread. " +
+            "Default: ${DEFAULT-VALUE}")
+    long journalPretouchKb;
+
     @Option(names = "--replay-channel", paramLabel = "URI", defaultValue = "aeron:ipc",
         description = "Aeron channel the replay service takes requests on (gateways elsewhere: a UDP endpoint of " +
             "this host). Default: ${DEFAULT-VALUE}")
@@ -130,6 +136,10 @@ final class EngineOptions
         {
             throw new IllegalArgumentException("--snapshot-every must not be negative, got " + snapshotEvery);
         }
+        if (journalPretouchKb < 0 || journalPretouchKb > 1024 * 1024)
+        {
+            throw new IllegalArgumentException("--journal-pretouch-kb must be 0..1048576, got " + journalPretouchKb);
+        }
         final EngineConfig config = new EngineConfig();
         if (retainCycles > 0)
         {
@@ -147,6 +157,7 @@ final class EngineOptions
             .acceptForeignJournal(acceptForeignJournal)
             .minFreeDiskBytes(minFreeDiskMb * 1024 * 1024)
             .snapshotEveryBatches(snapshotEvery)
+            .journalPretouchBytes(journalPretouchKb * 1024)
             .journal(JournalConfig.of(journal).withRollCycle(JournalConfig.parseRollCycle(rollCycle)))
             .instruments(InstrumentSpec.defaults(instruments))
             .simulatorRate(rate)

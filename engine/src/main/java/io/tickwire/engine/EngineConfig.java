@@ -21,6 +21,8 @@ public final class EngineConfig
     public static final String DEFAULT_INSTANCE = "default";
     /** Free space on the journal's file system below which the engine stops taking inputs: 64 MiB. */
     public static final long DEFAULT_MIN_FREE_DISK_BYTES = 64L * 1024 * 1024;
+    /** How far ahead of the writer the journal pretoucher keeps the journal's pages touched: 8 MiB. */
+    public static final long DEFAULT_JOURNAL_PRETOUCH_BYTES = 8L * 1024 * 1024;
 
     private JournalConfig journal;
     private EngineLimits limits = EngineLimits.defaults();
@@ -40,6 +42,7 @@ public final class EngineConfig
     private boolean acceptForeignJournal;
     private long minFreeDiskBytes = DEFAULT_MIN_FREE_DISK_BYTES;
     private long snapshotEveryBatches;
+    private long journalPretouchBytes = DEFAULT_JOURNAL_PRETOUCH_BYTES;
     private final List<java.util.function.Function<EngineNode, org.agrona.concurrent.Agent>> services = new ArrayList<>();
 
     /**
@@ -311,6 +314,27 @@ public final class EngineConfig
             throw new IllegalArgumentException("snapshotEveryBatches must not be negative");
         }
         this.snapshotEveryBatches = batches;
+        return this;
+    }
+
+    public long journalPretouchBytes()
+    {
+        return journalPretouchBytes;
+    }
+
+    /**
+     * @param bytes how far ahead of the engine's appends a thread of its own ({@code tickwire-journal-pretoucher},
+     *              see {@link io.tickwire.engine.journal.JournalPretoucher}) keeps the journal file's pages mapped
+     *              and touched, so that the engine thread does not take their page faults; 0 runs no such thread.
+     *              Default 8 MiB (docs/operations.md, "Journal pretoucher").
+     */
+    public EngineConfig journalPretouchBytes(final long bytes)
+    {
+        if (bytes < 0)
+        {
+            throw new IllegalArgumentException("journalPretouchBytes must not be negative");
+        }
+        this.journalPretouchBytes = bytes;
         return this;
     }
 

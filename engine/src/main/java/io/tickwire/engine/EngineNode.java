@@ -11,6 +11,7 @@ import io.tickwire.engine.feed.FeedAgent;
 import io.tickwire.engine.feed.FeedFileReader;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalOwner;
+import io.tickwire.engine.journal.JournalPretoucher;
 import io.tickwire.engine.journal.JournalReader;
 import io.tickwire.engine.journal.JournalRepair;
 import io.tickwire.engine.sim.InstrumentSpec;
@@ -58,6 +59,7 @@ public final class EngineNode implements AutoCloseable
     private final Engine engine;
     private final RecoveryResult recovery;
     private final AgentRunner engineRunner;
+    private final AgentRunner pretouchRunner;
     private final EngineAgent engineAgent;
     private final AgentRunner simulatorRunner;
     private final SimulatorAgent simulatorAgent;
@@ -176,6 +178,9 @@ public final class EngineNode implements AutoCloseable
                 engine, j, newJournal ? journalId : 0, startupInputs, ingress, clock, journaled, malformed,
                 config.minFreeDiskBytes(), stateCounter, failures, journalId, recoveryPoint,
                 config.snapshotEveryBatches(), snapshots);
+            pretouchRunner = config.journalPretouchBytes() > 0 ?
+                new AgentRunner(JournalPretoucher.idleStrategy(), Throwable::printStackTrace, null,
+                    j.createPretoucher(config.journalPretouchBytes())) : null;
             engineRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle()), ex ->
             {
                 if (!(ex instanceof org.agrona.concurrent.AgentTerminationException))
@@ -247,6 +252,10 @@ public final class EngineNode implements AutoCloseable
     public static EngineNode launch(final EngineConfig config)
     {
         final EngineNode node = new EngineNode(config);
+        if (node.pretouchRunner != null)
+        {
+            AgentRunner.startOnThread(node.pretouchRunner);
+        }
         AgentRunner.startOnThread(node.engineRunner);
         final long deadline = System.nanoTime() + 60_000_000_000L;
         while (!node.engineAgent.ready())
@@ -583,7 +592,7 @@ public final class EngineNode implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(serviceRunners);
-        CloseHelper.closeAll(feedRunner, simulatorRunner, engineRunner, aeron, journal, driver);
+        CloseHelper.closeAll(feedRunner, simulatorRunner, engineRunner, pretouchRunner, aeron, journal, driver);
     }
 
     /**

@@ -138,6 +138,21 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * @param aheadBytes how far beyond the writer's position to keep the journal's pages touched.
+     * @return a pretoucher of this journal's files (see {@link JournalPretoucher}), to run on a thread of its own;
+     * close its runner before this journal.
+     * @throws IllegalStateException if the journal is read-only.
+     */
+    public JournalPretoucher createPretoucher(final long aheadBytes)
+    {
+        if (config.readOnly())
+        {
+            throw new IllegalStateException("a read-only journal has no writer to pretouch for");
+        }
+        return new JournalPretoucher(queue, config.directory(), aheadBytes);
+    }
+
+    /**
      * @return the Chronicle index of the last excerpt, or -1 when empty.
      */
     public long lastIndex()

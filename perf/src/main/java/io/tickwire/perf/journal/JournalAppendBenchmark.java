@@ -1,8 +1,10 @@
 package io.tickwire.perf.journal;
 
 import io.tickwire.engine.Engine;
+import io.tickwire.engine.journal.JournalPretoucher;
 import io.tickwire.engine.journal.JournalWriter;
 import io.tickwire.perf.engine.SimulatedStream;
+import org.agrona.concurrent.AgentRunner;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Each queue gets one append in set-up, so the first cycle file exists before measuring (file growth is
  * measured, file creation is not). Parameter {@code dir} picks the file system ({@code tmpdir}, or e.g.
- * {@code /dev/shm} to take the disk out). Throughput in ops per microsecond; SampleTime in microseconds per op.
+ * {@code /dev/shm} to take the disk out). Parameter {@code pretouch}: bytes ahead of the writer that a
+ * {@link JournalPretoucher} keeps touched, on its own thread as in the engine ({@code 0}: none, the default);
+ * set-up waits until it has touched that far. Throughput in ops per microsecond; SampleTime in microseconds per op.
  */
 @BenchmarkMode({ Mode.Throughput, Mode.SampleTime })
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -64,10 +68,15 @@ public class JournalAppendBenchmark
         @Param("tmpdir")
         public String dir;
 
+        /** Bytes ahead of the writer kept touched by a pretoucher thread; 0 for none. */
+        @Param("0")
+        public long pretouch;
+
         ByteBuffer batch;
         int batchLength;
         TempJournal journal;
         JournalWriter writer;
+        Pretouch pretoucher;
 
         @Setup(Level.Trial)
         public void makeBatch()
@@ -84,11 +93,13 @@ public class JournalAppendBenchmark
             writer = journal.journal().createWriter();
             writer.source(batch);
             writer.append(batchLength);
+            pretoucher = Pretouch.start(journal, pretouch);
         }
 
         @TearDown(Level.Iteration)
         public void close()
         {
+            Pretouch.stop(pretoucher);
             writer.close();
             journal.close();
         }
@@ -107,10 +118,15 @@ public class JournalAppendBenchmark
         @Param("tmpdir")
         public String dir;
 
+        /** Bytes ahead of the writer kept touched by a pretoucher thread; 0 for none. */
+        @Param("0")
+        public long pretouch;
+
         SimulatedStream stream;
         Engine engine;
         TempJournal journal;
         JournalWriter writer;
+        Pretouch pretoucher;
         int index;
         long engineTime;
 
@@ -130,13 +146,60 @@ public class JournalAppendBenchmark
             writer.source(engine.batchByteBuffer());
             // First excerpt of the queue outside the measurement (a JournalStart in real life).
             writer.append(64);
+            pretoucher = Pretouch.start(journal, pretouch);
         }
 
         @TearDown(Level.Iteration)
         public void close()
         {
+            Pretouch.stop(pretoucher);
             writer.close();
             journal.close();
+        }
+    }
+
+    /**
+     * A {@link JournalPretoucher} on a thread of its own, with its engine idle strategy.
+     */
+    static final class Pretouch
+    {
+        final JournalPretoucher agent;
+        final AgentRunner runner;
+
+        private Pretouch(final JournalPretoucher agent)
+        {
+            this.agent = agent;
+            this.runner = new AgentRunner(JournalPretoucher.idleStrategy(), Throwable::printStackTrace, null, agent);
+        }
+
+        /**
+         * Starts one when {@code aheadBytes > 0}; returns once it has touched that far (or after 10 s).
+         */
+        static Pretouch start(final TempJournal journal, final long aheadBytes)
+        {
+            if (aheadBytes <= 0)
+            {
+                return null;
+            }
+            final Pretouch pretouch = new Pretouch(journal.journal().createPretoucher(aheadBytes));
+            AgentRunner.startOnThread(pretouch.runner);
+            final long pages = aheadBytes / 4096 - 1;
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (pretouch.agent.pagesTouched() < pages && System.nanoTime() - deadline < 0)
+            {
+                Thread.onSpinWait();
+            }
+            return pretouch;
+        }
+
+        static void stop(final Pretouch pretouch)
+        {
+            if (pretouch != null)
+            {
+                pretouch.runner.close();
+                System.out.println("pretoucher: " + pretouch.agent.pagesTouched() + " pages touched, " +
+                    pretouch.agent.pagesLate() + " reached by the writer first");
+            }
         }
     }
 
