@@ -55,8 +55,11 @@ public final class CycleFiles
     }
 
     /**
-     * @return the {@code .cq4} files of {@code dir} (regular files only; the {@code .damaged-*} files kept by
-     * {@link JournalRepair} are not cycle files), empty if the directory does not exist.
+     * @return the {@code .cq4} files of {@code dir}, and the cycle files Chronicle renamed aside
+     * ({@code <name>.cq4-<millis>.discard}: an appender that cannot acquire a cycle file's header in time renames it
+     * and starts that cycle afresh, so its records are no longer read); regular files only, empty if the directory
+     * does not exist. The {@code .damaged-*} files kept by {@link JournalRepair} are not counted: the whole records
+     * of a damaged file are in its repaired copy.
      */
     public static List<Path> cycleFiles(final Path dir)
     {
@@ -66,7 +69,7 @@ public final class CycleFiles
         }
         try (Stream<Path> files = Files.list(dir))
         {
-            return files.filter(p -> p.getFileName().toString().endsWith(".cq4") && Files.isRegularFile(p))
+            return files.filter(p -> isCycleFile(p.getFileName().toString()) && Files.isRegularFile(p))
                 .sorted()
                 .toList();
         }
@@ -74,6 +77,11 @@ public final class CycleFiles
         {
             throw new UncheckedIOException("listing " + dir, ex);
         }
+    }
+
+    private static boolean isCycleFile(final String name)
+    {
+        return name.endsWith(".cq4") || (name.endsWith(".discard") && name.contains(".cq4-"));
     }
 
     private static long countRecordsOf(final Path file, final long limit)

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -23,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The engine never starts at seq 1 on a journal whose cycle files hold records (docs/reliability.md): the byte
  * count of {@link CycleFiles} agrees with Chronicle's tailer on a real journal, a recovery that saw nothing (or only
- * the {@code JournalStart}) of a journal with batches is refused, and a truly new journal, or one holding only
- * its {@code JournalStart}, is accepted.
+ * the {@code JournalStart}) of a journal with batches, or of a directory holding a cycle file Chronicle renamed
+ * aside, is refused, and a truly new journal, or one holding only its {@code JournalStart}, is accepted.
  */
 class FreshStartGuardTest
 {
@@ -74,6 +75,17 @@ class FreshStartGuardTest
             .hasMessage("journal at " + full + ": recovery read no record but its cycle files hold at least 1 " +
                 "records; refusing to start at seq 1, which would reuse journaled sequence numbers " +
                 "(see docs/reliability.md; keep the directory for analysis)");
+
+        // A cycle file Chronicle renamed aside (an un-acquirable segment) still counts: its records were journaled.
+        final Path discarded = dir.resolve("discarded");
+        Files.createDirectories(discarded);
+        final Path cycleFile = CycleFiles.cycleFiles(full).get(0);
+        Files.copy(cycleFile, discarded.resolve(cycleFile.getFileName() + "-1764000000000.discard"));
+        Files.copy(cycleFile, discarded.resolve(cycleFile.getFileName() + ".damaged-1764000000000"));
+        assertThat(CycleFiles.cycleFiles(discarded)).as("the .discard file, not the .damaged one")
+            .containsExactly(discarded.resolve(cycleFile.getFileName() + "-1764000000000.discard"));
+        assertThatThrownBy(() -> EngineNode.checkFreshStart(discarded, nothing))
+            .isInstanceOf(EngineNode.FreshStartRefusedException.class);
 
         // A journal holding only its JournalStart (an engine stopped before its first batch): a fresh start is
         // right there, and wrong on the journal with batches.
