@@ -9,6 +9,7 @@ import io.tickwire.codecs.sbe.JournalStartDecoder;
 import io.tickwire.codecs.sbe.MessageHeaderDecoder;
 import io.tickwire.engine.feed.FeedAgent;
 import io.tickwire.engine.feed.FeedFileReader;
+import io.tickwire.engine.journal.CycleFiles;
 import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalOwner;
 import io.tickwire.engine.journal.JournalPretoucher;
@@ -135,6 +136,7 @@ public final class EngineNode implements AutoCloseable
                 recovering = new Engine(config.limits());
                 recovered = recover(openedJournal, recovering);
             }
+            checkFreshStart(config.journal().directory(), recovered);
             engine = recovering;
             recovery = recovered;
 
@@ -425,6 +427,48 @@ public final class EngineNode implements AutoCloseable
             throw new ForeignJournalException(message + ": refusing it (--accept-foreign-journal takes it over)");
         }
         System.err.println("tickwire engine: taking over: " + message);
+    }
+
+    /**
+     * Refuses to start at seq 1 on a journal that holds records recovery did not read (docs/reliability.md,
+     * "Never a fresh start on a journal with records"). Recovery reads through Chronicle (its shared directory
+     * listing, index and tailer); if those ever miss the journal's records, starting at seq 1 would reuse every
+     * sequence number already journaled, published and seen by clients. So when recovery found neither a batch nor
+     * a snapshot, the records of the directory's cycle files are counted again from their bytes ({@link CycleFiles}):
+     * there may be none, or only the {@code JournalStart} recovery read (an engine stopped before its first batch).
+     *
+     * @param directory the journal directory.
+     * @param recovery  what recovery found in it.
+     * @throws FreshStartRefusedException if the cycle files hold more records than recovery read.
+     */
+    public static void checkFreshStart(final java.nio.file.Path directory, final RecoveryResult recovery)
+    {
+        if (recovery.nextSeq() != 1 || recovery.snapshotSeq() != 0 || recovery.batches() != 0)
+        {
+            return;
+        }
+        final long read = recovery.journalId() != 0 ? 1 : 0;
+        final long found = CycleFiles.countRecords(directory, read);
+        if (found > read)
+        {
+            throw new FreshStartRefusedException("journal at " + directory + ": recovery read " +
+                (read == 0 ? "no record" : "only its JournalStart") + " but its cycle files hold at least " + found +
+                " records; refusing to start at seq 1, which would reuse journaled sequence numbers " +
+                "(see docs/reliability.md; keep the directory for analysis)");
+        }
+    }
+
+    /**
+     * The engine would have started at seq 1 on a journal whose cycle files hold records recovery did not read.
+     */
+    public static final class FreshStartRefusedException extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+
+        public FreshStartRefusedException(final String message)
+        {
+            super(message);
+        }
     }
 
     /**

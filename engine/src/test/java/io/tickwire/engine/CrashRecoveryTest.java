@@ -4,6 +4,7 @@ import io.tickwire.engine.journal.Journal;
 import io.tickwire.engine.journal.JournalConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -17,11 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * kill -9 of a real engine JVM at random moments, several rounds on one journal: nothing journaled is
  * lost, the sequence stays contiguous across restarts, and the final engine state equals an uninterrupted
  * engine fed the same (journaled) inputs. Rounds: {@code -Dtickwire.crash.rounds} (default 4; the
- * {@code soak} profile runs more).
+ * {@code soak} profile runs more). On a failure the temp dir (journal, children's stderr) is kept as evidence and
+ * the message holds the children's stderr.
  */
 class CrashRecoveryTest
 {
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
@@ -43,7 +45,13 @@ class CrashRecoveryTest
                 String.valueOf(seed + round)))
             {
                 final String ready = child.awaitLine("READY ", Duration.ofSeconds(60));
-                assertThat(Long.parseLong(ready.substring(6))).as("round %d resumes after the last journaled seq", round)
+                final long resumed = Long.parseLong(ready.substring(6));
+                if (resumed != lastSeq + 1)
+                {
+                    child.killNine();
+                }
+                assertThat(resumed).as("round %d resumes after the last journaled seq (journal and stderr kept in %s)" +
+                    "%nchildren's stderr:%n%s", round, dir, resumed == lastSeq + 1 ? "" : Files.readString(stderr))
                     .isEqualTo(lastSeq + 1);
                 final long target = lastSeq + 200 + random.nextInt(5_000);
                 final long observed = JournalScan.awaitJournaledSeq(config, target, Duration.ofSeconds(60));
