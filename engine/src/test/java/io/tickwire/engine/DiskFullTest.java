@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -33,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DiskFullTest
 {
-    @TempDir
+    /** Kept when a test fails: the child's stderr is there. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     private Path mount;
@@ -88,7 +90,7 @@ class DiskFullTest
     }
 
     @Test
-    @Timeout(180)
+    @Timeout(300)
     void anAppendOnAFullDiskHaltsTheEngineAndARestartRecoversEverythingJournaled() throws Exception
     {
         final Path journalDir = mount.resolve("journal");
@@ -100,7 +102,17 @@ class DiskFullTest
             String.valueOf(seed), "0"))
         {
             child.awaitLine("READY ", Duration.ofSeconds(60));
-            child.awaitLine("STATE HALTED", Duration.ofSeconds(60));
+            try
+            {
+                // Usually within seconds; 150 s because the halt failed to show within 60 s in about 1 of 10
+                // loaded full-suite runs (cause not found: see docs/reliability.md, "Full disk").
+                child.awaitLine("STATE HALTED", Duration.ofSeconds(150));
+            }
+            catch (final AssertionError ex)
+            {
+                throw new AssertionError(ex.getMessage() + "; child stderr (kept in " + stderr + "):\n" +
+                    tail(Files.readString(stderr), 6_000), ex);
+            }
             child.killNine();
         }
         assertThat(Files.readString(stderr)).contains("tickwire engine: HALTED at seq");
@@ -189,5 +201,10 @@ class DiskFullTest
             return new ProcessResult(-1, "timed out: " + output);
         }
         return new ProcessResult(process.exitValue(), output);
+    }
+
+    private static String tail(final String text, final int chars)
+    {
+        return text.length() <= chars ? text : "..." + text.substring(text.length() - chars);
     }
 }
