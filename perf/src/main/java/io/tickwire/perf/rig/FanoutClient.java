@@ -610,36 +610,14 @@ public final class FanoutClient
                 continue;
             }
             final int available = conn.end - conn.start;
-            if (available < 2)
+            final int header = headerLength(b, conn.start, available);
+            if (header == 0)
             {
                 break;
             }
             final int b0 = b[conn.start] & 0xff;
             final int b1 = b[conn.start + 1] & 0xff;
-            int header = 2;
-            long length = b1 & 0x7f;
-            if (length == 126)
-            {
-                if (available < 4)
-                {
-                    break;
-                }
-                length = ((b[conn.start + 2] & 0xff) << 8) | (b[conn.start + 3] & 0xff);
-                header = 4;
-            }
-            else if (length == 127)
-            {
-                if (available < 10)
-                {
-                    break;
-                }
-                length = 0;
-                for (int i = 2; i < 10; i++)
-                {
-                    length = (length << 8) | (b[conn.start + i] & 0xff);
-                }
-                header = 10;
-            }
+            final long length = payloadLength(b, conn.start, header);
             if ((b1 & 0x80) != 0)
             {
                 error("masked frame from the server");
@@ -757,6 +735,39 @@ public final class FanoutClient
             final long latency = Math.max(0, now - intended);
             (conn.stalled ? reader.stalled : reader.others).recordValue(Math.min(latency, Reader.HIGHEST));
         }
+    }
+
+    /**
+     * @return the header length (2, 4 or 10) of the frame starting at {@code b[start]}, or 0 if fewer than
+     * {@code available} bytes hold its whole header.
+     */
+    static int headerLength(final byte[] b, final int start, final int available)
+    {
+        if (available < 2)
+        {
+            return 0;
+        }
+        final int len7 = b[start + 1] & 0x7f;
+        final int header = len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
+        return available < header ? 0 : header;
+    }
+
+    /**
+     * @return the payload length of the frame starting at {@code b[start]}, whose header of {@code header} bytes
+     * ({@link #headerLength}) is all there.
+     */
+    static long payloadLength(final byte[] b, final int start, final int header)
+    {
+        if (header == 2)
+        {
+            return b[start + 1] & 0x7f;
+        }
+        long length = 0;
+        for (int i = 2; i < header; i++)
+        {
+            length = (length << 8) | (b[start + i] & 0xff);
+        }
+        return length;
     }
 
     public static boolean startsWith(final byte[] b, final int from, final int to, final byte[] prefix)

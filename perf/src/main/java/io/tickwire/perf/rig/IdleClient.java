@@ -312,35 +312,17 @@ public final class IdleClient
     private void parse(final Conn conn) throws IOException
     {
         final byte[] b = conn.buf;
-        while (conn.end - conn.start >= 2)
+        while (true)
         {
             final int available = conn.end - conn.start;
+            final int header = FanoutClient.headerLength(b, conn.start, available);
+            if (header == 0)
+            {
+                break;
+            }
             final int b0 = b[conn.start] & 0xff;
             final int b1 = b[conn.start + 1] & 0xff;
-            int header = 2;
-            long length = b1 & 0x7f;
-            if (length == 126)
-            {
-                if (available < 4)
-                {
-                    break;
-                }
-                length = ((b[conn.start + 2] & 0xff) << 8) | (b[conn.start + 3] & 0xff);
-                header = 4;
-            }
-            else if (length == 127)
-            {
-                if (available < 10)
-                {
-                    break;
-                }
-                length = 0;
-                for (int i = 2; i < 10; i++)
-                {
-                    length = (length << 8) | (b[conn.start + i] & 0xff);
-                }
-                header = 10;
-            }
+            final long length = FanoutClient.payloadLength(b, conn.start, header);
             if (available < header + length)
             {
                 break;
