@@ -129,12 +129,31 @@ public final class BusPublisherAgent implements Agent, JournalReader.ExcerptHand
         }
         catch (final BatchReader.MalformedBatchException ex)
         {
-            stopped = true;
-            failures.incrementRelease();
-            System.err.println("tickwire bus publisher: STOPPED: malformed batch in the journal (" + ex.getMessage() +
-                "); publishing nothing more. Restart the engine: it repairs the journal's torn tail.");
+            stop("malformed batch in the journal (" + ex.getMessage() + ")");
             return false;
         }
+    }
+
+    /**
+     * Publishes nothing more, for good (its thread only): one line on stderr, a failure counted.
+     */
+    void stop(final String reason)
+    {
+        if (!stopped)
+        {
+            stopped = true;
+            failures.incrementRelease();
+            System.err.println("tickwire bus publisher: STOPPED: " + reason +
+                "; publishing nothing more. Restart the engine: it repairs the journal's torn tail.");
+        }
+    }
+
+    /**
+     * @return true once {@link #stop(String)} ran (its thread only).
+     */
+    boolean stopped()
+    {
+        return stopped;
     }
 
     private boolean offer(final DirectBuffer buffer, final int offset, final int length)

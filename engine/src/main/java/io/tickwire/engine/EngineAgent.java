@@ -267,7 +267,18 @@ public final class EngineAgent implements Agent, FragmentHandler
         }
     }
 
-    private void halt(final Throwable cause)
+    /**
+     * @return true once the engine has halted (its thread only).
+     */
+    boolean halted()
+    {
+        return stateCode == EngineState.HALTED.code();
+    }
+
+    /**
+     * Halts for good: the engine's memory may be ahead of its journal. Its thread only.
+     */
+    void halt(final Throwable cause)
     {
         haltReason = cause.toString();
         System.err.println("tickwire engine: HALTED at seq " + engine.nextSeq() + ": " + cause +

@@ -23,7 +23,6 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -183,14 +182,12 @@ public final class EngineNode implements AutoCloseable
             pretouchRunner = config.journalPretouchBytes() > 0 ?
                 new AgentRunner(JournalPretoucher.idleStrategy(), Throwable::printStackTrace, null,
                     j.createPretoucher(config.journalPretouchBytes())) : null;
-            engineRunner = new AgentRunner(AeronSupport.idleStrategy(config.idle()), ex ->
-            {
-                if (!(ex instanceof org.agrona.concurrent.AgentTerminationException))
-                {
-                    ex.printStackTrace(); // a driver loss is reported by EngineAgent.driverLost
-                }
-            }, null,
-                new CompositeAgent(new DriverLossGuard(client, engineAgent::driverLost), engineAgent, publisher));
+            // The thread idles inside EngineThreadAgent (so a late fault raised while parking is caught there too).
+            final EngineThreadAgent engineThread = new EngineThreadAgent(
+                new DriverLossGuard(client, engineAgent::driverLost), engineAgent, publisher,
+                AeronSupport.idleStrategy(config.idle()));
+            engineRunner = new AgentRunner(
+                org.agrona.concurrent.NoOpIdleStrategy.INSTANCE, engineThread::onRunnerError, null, engineThread);
 
             if (config.simulatorRate() > 0)
             {

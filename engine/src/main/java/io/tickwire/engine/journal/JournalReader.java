@@ -70,6 +70,7 @@ public final class JournalReader implements AutoCloseable
      * Reads the next excerpt if there is one.
      *
      * @return true if an excerpt was handed to {@code handler}.
+     * @throws RuntimeException or Error what the handler threw; the excerpt is then not consumed.
      */
     public boolean poll(final ExcerptHandler handler)
     {
@@ -80,7 +81,19 @@ public final class JournalReader implements AutoCloseable
                 return false;
             }
             final int length = wrap(dc, view);
-            handler.onExcerpt(view, length, dc.index());
+            try
+            {
+                handler.onExcerpt(view, length, dc.index());
+            }
+            catch (final Throwable ex)
+            {
+                // Not consumed: the next poll reads this excerpt again. A fault in a mapped page surfaces as an
+                // InternalError at any later point of the thread (see EngineThreadAgent), so the handler may not
+                // be to blame; its consumer must tolerate the excerpt twice (the bus does: gateways skip seqs
+                // they have applied).
+                dc.rollbackOnClose();
+                throw ex;
+            }
             return true;
         }
     }
