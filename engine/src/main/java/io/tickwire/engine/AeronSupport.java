@@ -10,7 +10,14 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
+import io.aeron.CncFileDescriptor;
+import io.aeron.CommonContext;
+import org.agrona.IoUtil;
+
 import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +31,13 @@ public final class AeronSupport
     /** Term length of network publications: 4 MiB. */
     public static final int NETWORK_TERM_LENGTH = 4 * 1024 * 1024;
 
+    /** Name prefix of every media driver directory Tickwire makes ({@link #uniqueAeronDirectory()}). */
+    public static final String DIRECTORY_PREFIX = "tickwire-aeron-";
+    /** A directory of ours is stale when its driver has not heartbeat for this long (Aeron's driver timeout: 10 s). */
+    public static final long STALE_HEARTBEAT_MS = 30_000;
+    /** ... and its {@code cnc.dat} (or, without one, the directory) is at least this old: a starting driver is safe. */
+    public static final long STALE_MIN_AGE_MS = 60_000;
+
     private AeronSupport()
     {
     }
@@ -36,7 +50,7 @@ public final class AeronSupport
     {
         final File shm = new File("/dev/shm");
         final String base = shm.isDirectory() ? shm.getPath() : System.getProperty("java.io.tmpdir");
-        return new File(base, "tickwire-aeron-" + UUID.randomUUID()).getPath();
+        return new File(base, DIRECTORY_PREFIX + UUID.randomUUID()).getPath();
     }
 
     /**
@@ -45,6 +59,11 @@ public final class AeronSupport
      */
     public static MediaDriver launchEmbeddedDriver(final String aeronDirectory, final EngineConfig.Idle idle)
     {
+        final File directory = new File(aeronDirectory);
+        if (directory.getName().startsWith(DIRECTORY_PREFIX) && directory.getParentFile() != null)
+        {
+            deleteStaleDirectories(directory.getParentFile(), STALE_MIN_AGE_MS, STALE_HEARTBEAT_MS);
+        }
         final MediaDriver.Context ctx = new MediaDriver.Context()
             .aeronDirectoryName(aeronDirectory)
             .threadingMode(ThreadingMode.SHARED)
@@ -55,6 +74,60 @@ public final class AeronSupport
             .publicationTermBufferLength(NETWORK_TERM_LENGTH)
             .spiesSimulateConnection(false);
         return MediaDriver.launchEmbedded(ctx);
+    }
+
+    /**
+     * Deletes the media driver directories of Tickwire processes that are gone. A process killed with SIGKILL (or
+     * that crashed) cannot delete its embedded driver's directory, and each holds tens of MiB of shared memory (log
+     * buffers) until deleted: a box that runs crash tests or restarts with {@code kill -9} fills /dev/shm. So every
+     * embedded driver Tickwire launches first deletes, in the same base directory, each
+     * {@value #DIRECTORY_PREFIX}* directory whose driver is not active ({@code CommonContext.isDriverActive}: no
+     * heartbeat within {@code heartbeatTimeoutMs}) and whose {@code cnc.dat}, or the directory itself when it has none,
+     * was last modified at least {@code minAgeMs} ago. A live driver heartbeats every few ms and is never deleted; a
+     * driver whose process is stopped (SIGSTOP, a debugger) for longer than the heartbeat bound counts as gone (its
+     * clients time out after 10 s anyway). Other names are never touched. One line on stderr for each deletion.
+     *
+     * @return the directories deleted, sorted by name.
+     */
+    public static List<File> deleteStaleDirectories(final File base, final long minAgeMs, final long heartbeatTimeoutMs)
+    {
+        final List<File> deleted = new ArrayList<>();
+        final File[] candidates = base.listFiles(f -> f.isDirectory() && f.getName().startsWith(DIRECTORY_PREFIX));
+        if (candidates == null)
+        {
+            return deleted;
+        }
+        Arrays.sort(candidates);
+        final long now = System.currentTimeMillis();
+        for (final File candidate : candidates)
+        {
+            final File cnc = new File(candidate, CncFileDescriptor.CNC_FILE);
+            final long modified = cnc.exists() ? cnc.lastModified() : candidate.lastModified();
+            if (modified == 0 || now - modified < minAgeMs || isDriverActive(candidate, heartbeatTimeoutMs))
+            {
+                continue;
+            }
+            IoUtil.delete(candidate, true);
+            if (!candidate.exists())
+            {
+                deleted.add(candidate);
+                System.err.println("tickwire: deleted the media driver directory " + candidate + " of a process that " +
+                    "is gone (no driver heartbeat for over " + heartbeatTimeoutMs + " ms)");
+            }
+        }
+        return deleted;
+    }
+
+    private static boolean isDriverActive(final File directory, final long heartbeatTimeoutMs)
+    {
+        try
+        {
+            return CommonContext.isDriverActive(directory, heartbeatTimeoutMs, message -> {});
+        }
+        catch (final RuntimeException ex)
+        {
+            return false; // a cnc.dat too short or of another version: no driver can be using it
+        }
     }
 
     /**

@@ -108,6 +108,8 @@ final class ClientSession implements Callback
     long rateWindowStart;
     int rateWindowCount;
     int dirtySubs;
+    /** In the agent's list of sessions with dirty subscriptions (visited every service pass). */
+    boolean inDirtyList;
     boolean closing;
     boolean needsFlush;
     long messagesSent;
