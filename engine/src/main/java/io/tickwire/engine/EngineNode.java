@@ -637,6 +637,16 @@ public final class EngineNode implements AutoCloseable
     }
 
     /**
+     * @return true while the engine thread runs (it ends when the media driver is lost, or after a fault that
+     * surfaced outside its agents' duty cycle: see {@link EngineThreadAgent#onRunnerError}).
+     */
+    public boolean engineThreadAlive()
+    {
+        final Thread thread = engineRunner.thread();
+        return thread != null && thread != AgentRunner.TOMBSTONE && thread.isAlive();
+    }
+
+    /**
      * @return true while the market-data publication has a connected subscriber; batches journaled while it has
      * none are not published (a gateway catches up from the journal or the replay service).
      */

@@ -31,10 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Here the fault is real and comes from the publisher's side: a real engine node (embedded media driver, Chronicle
  * journal in a temp dir, no pretoucher) journals and publishes some batches, then the test truncates the journal's
  * cycle files to 0 bytes under it. The publisher's next poll of the tailer reads a mapped page past the end of the
- * file: SIGBUS, an InternalError on the engine thread. The engine, which touched nothing, must halt (its state,
- * reason and failure count), and the publisher, faulting again once the engine is halted, must stop (a second
- * failure), with nothing published after the truncation. Before the fix the error escaped the thread: the engine
- * stayed RUNNING.
+ * file: SIGBUS, an InternalError on the engine thread. The engine, which touched nothing, must halt (its state and
+ * reason), and then either the publisher, faulting again, stops (a second failure) or, when the error surfaced just
+ * outside the agents' duty cycle, the thread ends after the runner's error handler halted the engine; nothing is
+ * journaled or published after the truncation. Before the fix the error escaped the thread: the engine stayed
+ * RUNNING.
  */
 class JournalFaultTest
 {
@@ -91,13 +92,20 @@ class JournalFaultTest
             }
             assertThat(truncated).as("cycle files truncated").isNotEmpty();
 
-            awaitCondition("the engine halts and the publisher stops",
-                () -> node.state() == EngineState.HALTED && counters.getCounterValue(failures) == 2);
+            // The fault surfaces inside the agents' duty cycle (the usual case): the engine halts, the publisher
+            // faults again and stops (2 failures), the thread goes on. Or it surfaces just outside it (its entry or
+            // return, seen in CI): the runner's error handler halts the engine (1 failure) and Agrona ends the thread.
+            awaitCondition("the engine halts, then the publisher stops or the thread ends",
+                () -> node.state() == EngineState.HALTED &&
+                    (counters.getCounterValue(failures) == 2 || !node.engineThreadAlive()));
             assertThat(node.haltReason()).startsWith("java.lang.InternalError");
+            final long failed = counters.getCounterValue(failures);
+            System.out.println("JournalFaultTest: failures " + failed + ", engine thread alive " +
+                node.engineThreadAlive());
             assertThat(List.of(counters.getCounterValue(journaled), counters.getCounterValue(published) +
-                skipped(counters), counters.getCounterValue(failures)))
-                .as("journaled, published or skipped, failures")
-                .containsExactly(journaledAtFault, publishedAtFault, 2L);
+                skipped(counters), failed == 2 || !node.engineThreadAlive()))
+                .as("journaled, published or skipped, publisher stopped (2 failures) or thread ended")
+                .containsExactly(journaledAtFault, publishedAtFault, true);
 
             // Give the files their length back (zeros) so that closing the journal reads no page past their end.
             try (Stream<Path> files = Files.list(journalDir))

@@ -31,7 +31,9 @@ import java.util.List;
  * ({@link #flush()} returns false meanwhile and the agent retries each cycle). On close, what is buffered is
  * handed over first, so Jetty's close frame follows every message queued before it. The buffers grow (doubling)
  * to the largest write the session needed and are never shrunk; while every write completes at once (a socket
- * that takes them), the session keeps filling the same buffer, so only that one grows.
+ * that takes them), the session keeps filling the same buffer, so only that one grows. Only the first buffer is
+ * made with the session; the others are made the first time the session has a write in flight while it fills the
+ * next (so an idle or keeping-up session holds one buffer of direct memory, not {@link #WRITES}).
  * <p>
  * A connection with an extension (permessage-deflate rewrites frames) gets one {@link Frame} per message, with
  * its own copy of the payload, through Jetty's batching.
@@ -136,9 +138,9 @@ final class ClientSession implements Callback
         this.writeTarget = writeTarget;
         if (batched)
         {
+            buffers[0] = ByteBuffer.allocateDirect(INITIAL_WRITE_BUFFER); // the others on first need: startWrite
             for (int i = 0; i < WRITES; i++)
             {
-                buffers[i] = ByteBuffer.allocateDirect(INITIAL_WRITE_BUFFER);
                 frames[i] = new BatchFrame(this);
             }
         }
@@ -315,7 +317,9 @@ final class ClientSession implements Callback
     /**
      * Clears the buffer of the next write (its last write has completed). With no write in flight, every buffer
      * is free: the one the last write used (already grown to the size this session's writes need) takes the next
-     * write's slot, so a session whose writes complete at once fills one buffer and the others stay small.
+     * write's slot, so a session whose writes complete at once fills one buffer and the others stay small (or are
+     * never made: a slot's buffer is made the first time that slot is filled while a write is in flight; at most
+     * {@link #WRITES} - 1 allocations in a session's life, like the growth of {@link #writable}).
      */
     private void startWrite()
     {
@@ -328,7 +332,24 @@ final class ClientSession implements Callback
             buffers[last] = buffers[index];
             buffers[index] = used;
         }
+        if (buffers[index] == null)
+        {
+            buffers[index] = ByteBuffer.allocateDirect(INITIAL_WRITE_BUFFER);
+        }
         buffers[index].clear();
+    }
+
+    /**
+     * @return how many write buffers this session has made so far (1 to {@link #WRITES}; 0 with an extension).
+     */
+    int writeBuffersMade()
+    {
+        int made = 0;
+        for (final ByteBuffer buffer : buffers)
+        {
+            made += buffer == null ? 0 : 1;
+        }
+        return made;
     }
 
     /**

@@ -50,6 +50,11 @@ class IdleSmokeTest
             assertThat(step.client("minHeartbeats")).as("heartbeats of every connection in 2.5 s").isGreaterThan(0);
             assertThat(List.of(step.stat("openSessions"), step.stat("activeSessions"))).containsOnly(n);
             assertThat(step.stat("heapUsedAfterFullGc")).isPositive();
+            // A session makes its direct write buffers as it needs them (ClientSession): one, or two when a write was
+            // still in flight while it filled the next (the subscribe replies and snapshots), never its 4 up front
+            // (which would be 4n); plus Jetty's and Aeron's own, which move by a handful.
+            assertThat(step.stat("directCount") - bench.steps.get(0).stat("directCount"))
+                .as("direct buffers over the baseline at %d idle connections", n).isBetween(n - 2, 2 * n + 8);
         }
         assertThat(bench.steps.get(0).stat("openSessions")).isZero();
         assertThat(correct).as(report).isTrue();
