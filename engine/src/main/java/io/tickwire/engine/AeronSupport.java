@@ -33,7 +33,10 @@ public final class AeronSupport
 
     /** Name prefix of every media driver directory Tickwire makes ({@link #uniqueAeronDirectory()}). */
     public static final String DIRECTORY_PREFIX = "tickwire-aeron-";
-    /** A directory of ours is stale when its driver has not heartbeat for this long (Aeron's driver timeout: 10 s). */
+    /**
+     * A directory of ours is stale when its driver has not heartbeat for this long (a driver heartbeats at its timer
+     * interval, 1 s by default; Aeron's driver timeout is 10 s).
+     */
     public static final long STALE_HEARTBEAT_MS = 30_000;
     /** ... and its {@code cnc.dat} (or, without one, the directory) is at least this old: a starting driver is safe. */
     public static final long STALE_MIN_AGE_MS = 60_000;

@@ -62,10 +62,10 @@ class BusIsolationTest
             Publication ingress = node.aeron().addPublication(config.ingressChannel(), config.ingressStreamId()))
         {
             final CountersReader counters = node.aeron().countersReader();
-            final int journaled = counterId(counters, EngineNode.COUNTER_BATCHES_JOURNALED);
-            final int published = counterId(counters, EngineNode.COUNTER_BATCHES_PUBLISHED);
-            final int pressured = counterId(counters, EngineNode.COUNTER_BUS_BACK_PRESSURE);
-            awaitCondition("the stalled subscriber is connected", () -> stalled.isConnected() &&
+            final int journaled = NodeCounters.counterId(counters, EngineNode.COUNTER_BATCHES_JOURNALED);
+            final int published = NodeCounters.counterId(counters, EngineNode.COUNTER_BATCHES_PUBLISHED);
+            final int pressured = NodeCounters.counterId(counters, EngineNode.COUNTER_BUS_BACK_PRESSURE);
+            NodeCounters.awaitCondition("the stalled subscriber is connected", 60, () -> stalled.isConnected() &&
                 node.marketDataConnected());
             journaledBefore = counters.getCounterValue(journaled);
 
@@ -84,7 +84,7 @@ class BusIsolationTest
                 }
             }
             // Every input journaled, while the stalled subscriber has not read a byte.
-            awaitCondition("all inputs journaled",
+            NodeCounters.awaitCondition("all inputs journaled", 60,
                 () -> counters.getCounterValue(journaled) - journaledBefore == INPUTS);
             journaledAfter = counters.getCounterValue(journaled);
             publishedWhileStalled = counters.getCounterValue(published);
@@ -140,29 +140,5 @@ class BusIsolationTest
     {
         final long[] last = received.get(received.size() - 1);
         return last[0] + last[1] - 1;
-    }
-
-    private static int counterId(final CountersReader counters, final int typeId)
-    {
-        final int[] id = {-1};
-        counters.forEach((counterId, type, key, label) ->
-        {
-            if (type == typeId)
-            {
-                id[0] = counterId;
-            }
-        });
-        assertThat(id[0]).as("counter type %d", typeId).isNotNegative();
-        return id[0];
-    }
-
-    private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition)
-    {
-        final long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!condition.getAsBoolean())
-        {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            LockSupport.parkNanos(1_000_000);
-        }
     }
 }

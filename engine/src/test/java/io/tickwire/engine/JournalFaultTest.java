@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,18 +59,19 @@ class JournalFaultTest
             Publication ingress = node.aeron().addPublication(config.ingressChannel(), config.ingressStreamId()))
         {
             final CountersReader counters = node.aeron().countersReader();
-            final int journaled = counterId(counters, EngineNode.COUNTER_BATCHES_JOURNALED);
-            final int published = counterId(counters, EngineNode.COUNTER_BATCHES_PUBLISHED);
-            final int failures = counterId(counters, EngineNode.COUNTER_ENGINE_FAILURES);
+            final int journaled = NodeCounters.counterId(counters, EngineNode.COUNTER_BATCHES_JOURNALED);
+            final int published = NodeCounters.counterId(counters, EngineNode.COUNTER_BATCHES_PUBLISHED);
+            final int failures = NodeCounters.counterId(counters, EngineNode.COUNTER_ENGINE_FAILURES);
             final long journaledBefore = counters.getCounterValue(journaled);
             final int participant = ParticipantRanges.first(ParticipantRanges.SIMULATOR_RANGE) + 1;
             for (int i = 0; i < INPUTS; i++)
             {
                 final UnsafeBuffer input = TestInputs.newOrder(participant, i + 1, 1, i % 2 == 0 ? Side.SELL : Side.BUY,
                     OrderType.LIMIT, 6_500_000L, 10);
-                awaitCondition("the engine takes input " + i, () -> ingress.offer(input, 0, input.capacity()) > 0);
+                NodeCounters.awaitCondition("the engine takes input " + i, 20,
+                    () -> ingress.offer(input, 0, input.capacity()) > 0);
             }
-            awaitCondition("every input journaled and published (or skipped: no subscriber)",
+            NodeCounters.awaitCondition("every input journaled and published (or skipped: no subscriber)", 20,
                 () -> counters.getCounterValue(journaled) - journaledBefore == INPUTS &&
                     counters.getCounterValue(published) + skipped(counters) == counters.getCounterValue(journaled));
             assertThat(node.state()).isEqualTo(EngineState.RUNNING);
@@ -95,7 +95,7 @@ class JournalFaultTest
             // The fault surfaces inside the agents' duty cycle (the usual case): the engine halts, the publisher
             // faults again and stops (2 failures), the thread goes on. Or it surfaces just outside it (its entry or
             // return, seen in CI): the runner's error handler halts the engine (1 failure) and Agrona ends the thread.
-            awaitCondition("the engine halts, then the publisher stops or the thread ends",
+            NodeCounters.awaitCondition("the engine halts, then the publisher stops or the thread ends", 20,
                 () -> node.state() == EngineState.HALTED &&
                     (counters.getCounterValue(failures) == 2 || !node.engineThreadAlive()));
             assertThat(node.haltReason()).startsWith("java.lang.InternalError");
@@ -124,30 +124,6 @@ class JournalFaultTest
 
     private static long skipped(final CountersReader counters)
     {
-        return counters.getCounterValue(counterId(counters, EngineNode.COUNTER_BUS_NOT_CONNECTED));
-    }
-
-    private static int counterId(final CountersReader counters, final int typeId)
-    {
-        final int[] id = {-1};
-        counters.forEach((counterId, type, key, label) ->
-        {
-            if (type == typeId)
-            {
-                id[0] = counterId;
-            }
-        });
-        assertThat(id[0]).as("counter type %d", typeId).isNotNegative();
-        return id[0];
-    }
-
-    private static void awaitCondition(final String what, final java.util.function.BooleanSupplier condition)
-    {
-        final long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean())
-        {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            LockSupport.parkNanos(1_000_000);
-        }
+        return counters.getCounterValue(NodeCounters.counterId(counters, EngineNode.COUNTER_BUS_NOT_CONNECTED));
     }
 }

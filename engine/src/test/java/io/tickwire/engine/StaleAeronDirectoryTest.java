@@ -12,6 +12,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StaleAeronDirectoryTest
 {
     private static final long OLD = System.currentTimeMillis() - 3_600_000L;
+    /**
+     * A driver heartbeats at its timer interval (Aeron's default 1 s: a first version of this test, with a 200 ms
+     * timeout, saw the live driver as gone in CI), here 50 ms; Tickwire's own bound is 30 s.
+     */
+    private static final long HEARTBEAT_TIMEOUT_MS = 2_000;
 
     @TempDir
     Path base;
@@ -46,16 +52,17 @@ class StaleAeronDirectoryTest
         assertThat(new File(dead, CncFileDescriptor.CNC_FILE).setLastModified(OLD)).isTrue();
         assertThat(new File(otherName, CncFileDescriptor.CNC_FILE).setLastModified(OLD)).isTrue();
         final long deadline = System.nanoTime() + 20_000_000_000L;
-        while (CommonContext.isDriverActive(dead, 200, message -> {}))
+        while (CommonContext.isDriverActive(dead, HEARTBEAT_TIMEOUT_MS, message -> {}))
         {
-            assertThat(System.nanoTime()).as("the closed driver's heartbeat gets older than 200 ms").isLessThan(deadline);
+            assertThat(System.nanoTime()).as("the closed driver's heartbeat gets older than the timeout")
+                .isLessThan(deadline);
             LockSupport.parkNanos(10_000_000);
         }
 
         try (MediaDriver liveDriver = launch(live))
         {
             assertThat(new File(live, CncFileDescriptor.CNC_FILE).setLastModified(OLD)).isTrue();
-            final List<File> deleted = AeronSupport.deleteStaleDirectories(base.toFile(), 60_000, 200);
+            final List<File> deleted = AeronSupport.deleteStaleDirectories(base.toFile(), 60_000, HEARTBEAT_TIMEOUT_MS);
 
             assertThat(deleted).containsExactly(dead, oldEmpty);
             try (var names = Files.list(base))
@@ -74,6 +81,7 @@ class StaleAeronDirectoryTest
         return MediaDriver.launchEmbedded(new MediaDriver.Context()
             .aeronDirectoryName(directory.getPath())
             .threadingMode(ThreadingMode.SHARED)
+            .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(false));
     }
