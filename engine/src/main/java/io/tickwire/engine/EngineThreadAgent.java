@@ -77,7 +77,8 @@ public final class EngineThreadAgent implements Agent
      * can surface at any poll point of the thread, including the few outside {@link #doWork()}'s {@code try} (its own
      * entry and return, the runner's loop). Agrona then ends the thread after this handler (it rethrows errors), so the
      * handler applies the same policy first: the engine halts, or, halted already, the publisher stops. The thread's
-     * end is then what a driver loss does too: nothing on it runs again, the state says why.
+     * end is then what a driver loss does too: nothing on it runs again, the state says why. Any other {@link Error}
+     * that reaches the runner ends the thread as well, so it halts the engine too.
      */
     public void onRunnerError(final Throwable ex)
     {
@@ -90,7 +91,14 @@ public final class EngineThreadAgent implements Agent
             onMappedPageFault((InternalError)ex);
             System.err.println("tickwire engine thread: ending after a fault outside its agents' duty cycle");
         }
-        ex.printStackTrace();
+        else if (ex instanceof Error && !engine.halted())
+        {
+            // Any other error (OutOfMemoryError, StackOverflowError) ends the thread too: the engine takes no more
+            // inputs, so its state must say so.
+            engine.halt(ex);
+            System.err.println("tickwire engine thread: ending after " + ex);
+        }
+        ex.printStackTrace(); // a RuntimeException (a bus publication failure, say): the thread goes on
     }
 
     private void onMappedPageFault(final InternalError ex)
