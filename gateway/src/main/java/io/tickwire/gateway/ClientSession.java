@@ -340,19 +340,6 @@ final class ClientSession implements Callback
     }
 
     /**
-     * @return how many write buffers this session has made so far (1 to {@link #WRITES}; 0 with an extension).
-     */
-    int writeBuffersMade()
-    {
-        int made = 0;
-        for (final ByteBuffer buffer : buffers)
-        {
-            made += buffer == null ? 0 : 1;
-        }
-        return made;
-    }
-
-    /**
      * @return the buffer being filled, with room for {@code bytes} more.
      */
     private ByteBuffer writable(final int bytes)

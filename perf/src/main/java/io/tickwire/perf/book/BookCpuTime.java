@@ -1,10 +1,8 @@
 package io.tickwire.perf.book;
 
 import io.tickwire.engine.book.OrderBook;
+import io.tickwire.perf.CpuTimePasses;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 
 /**
  * The order book alone per CPU second, for a shared machine (as {@code io.tickwire.perf.engine.ApplyCpuTime} is for
@@ -42,40 +40,23 @@ public final class BookCpuTime
         final CountingListener listener = new CountingListener();
         final OrderBook book =
             new OrderBook(1, OrderBookBenchmark.TICK, OrderBookBenchmark.LOT, maxOrders, 64, listener);
-        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        final double[] wallRates = new double[passes];
-        final double[] cpuRates = new double[passes];
-        for (int pass = -warmup; pass < passes; pass++)
-        {
-            final long cpu0 = threads.getCurrentThreadCpuTime();
-            final long wall0 = System.nanoTime();
-            for (int r = 0; r < replays; r++)
+        final int r = replays;
+        final CpuTimePasses.Result result = CpuTimePasses.run(warmup, passes, (long)stream.length * replays,
+            "commands", () ->
             {
-                replay(stream, book);
-            }
-            final long wall = System.nanoTime() - wall0;
-            final long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-            if (book.orderCount() != 0)
-            {
-                throw new IllegalStateException("stream did not end on an empty book: " + book.orderCount());
-            }
-            final long commands = (long)stream.length * replays;
-            final double wallRate = commands / (wall / 1e9) / 1e6;
-            final double cpuRate = commands / (cpu / 1e9) / 1e6;
-            System.out.printf("%s %2d: %.3f M commands/s wall, %.3f M commands/s per CPU second (cpu/wall %.2f)%n",
-                pass < 0 ? "warmup" : "pass  ", pass < 0 ? pass + warmup + 1 : pass + 1, wallRate, cpuRate,
-                (double)cpu / wall);
-            if (pass >= 0)
-            {
-                wallRates[pass] = wallRate;
-                cpuRates[pass] = cpuRate;
-            }
-        }
-        Arrays.sort(wallRates);
-        Arrays.sort(cpuRates);
+                for (int n = 0; n < r; n++)
+                {
+                    replay(stream, book);
+                }
+                if (book.orderCount() != 0)
+                {
+                    throw new IllegalStateException("stream did not end on an empty book: " + book.orderCount());
+                }
+                return listener.events;
+            });
         System.out.printf("commands/pass=%d passes=%d events=%d: wall median %.3f best %.3f; per CPU second median " +
             "%.3f best %.3f (M commands/s)%n", (long)stream.length * replays, passes, listener.events,
-            wallRates[passes / 2], wallRates[passes - 1], cpuRates[passes / 2], cpuRates[passes - 1]);
+            result.wallMedian(), result.wallBest(), result.cpuMedian(), result.cpuBest());
     }
 
     private static void replay(final MixedStream stream, final OrderBook book)

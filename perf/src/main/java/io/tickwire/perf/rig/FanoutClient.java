@@ -67,16 +67,13 @@ public final class FanoutClient
     private volatile boolean running = true;
 
     /** One connection's state; touched only by its thread after set-up. */
-    static final class Conn
+    static final class Conn extends InboundBytes
     {
         final int index;
         final SocketChannel channel;
         final long[] lastSeq;
         final boolean[] subscribed;
         final boolean stalled;
-        byte[] buf = new byte[16 * 1024];
-        int start;
-        int end;
         long received;
         long inWindow;
         long expected;
@@ -90,6 +87,7 @@ public final class FanoutClient
 
         Conn(final int index, final SocketChannel channel, final int symbols, final boolean stalled)
         {
+            super(16 * 1024);
             this.index = index;
             this.channel = channel;
             this.lastSeq = new long[symbols];
@@ -567,19 +565,7 @@ public final class FanoutClient
             {
                 return;
             }
-            readBuffer.flip();
-            if (conn.buf.length - conn.end < n)
-            {
-                System.arraycopy(conn.buf, conn.start, conn.buf, 0, conn.end - conn.start);
-                conn.end -= conn.start;
-                conn.start = 0;
-                if (conn.buf.length - conn.end < n)
-                {
-                    conn.buf = java.util.Arrays.copyOf(conn.buf, Math.max(conn.buf.length * 2, conn.end + n));
-                }
-            }
-            readBuffer.get(conn.buf, conn.end, n);
-            conn.end += n;
+            conn.append(readBuffer);
             client.parse(conn, this, now);
         }
     }

@@ -66,13 +66,10 @@ public final class IdleClient
     private final Reader[] readers;
 
     /** One connection; its counters are written by its reader thread only. */
-    static final class Conn
+    static final class Conn extends InboundBytes
     {
         final int index;
         final SocketChannel channel;
-        byte[] buf = new byte[4096];
-        int start;
-        int end;
         volatile int replies;
         volatile int tickers;
         volatile int books;
@@ -87,6 +84,7 @@ public final class IdleClient
 
         Conn(final int index, final SocketChannel channel)
         {
+            super(4096);
             this.index = index;
             this.channel = channel;
         }
@@ -490,19 +488,7 @@ public final class IdleClient
                 conn.channel.close();
                 return;
             }
-            readBuffer.flip();
-            if (conn.buf.length - conn.end < n)
-            {
-                System.arraycopy(conn.buf, conn.start, conn.buf, 0, conn.end - conn.start);
-                conn.end -= conn.start;
-                conn.start = 0;
-                if (conn.buf.length - conn.end < n)
-                {
-                    conn.buf = java.util.Arrays.copyOf(conn.buf, Math.max(conn.buf.length * 2, conn.end + n));
-                }
-            }
-            readBuffer.get(conn.buf, conn.end, n);
-            conn.end += n;
+            conn.append(readBuffer);
             client.parse(conn);
         }
     }
